@@ -1,0 +1,183 @@
+"""From a Message to a Reply: dedupe, who is speaking, pending questions, parse, the intent's handler.
+
+A message, the changes it causes, the notices it queues and the reply it got are written in one
+transaction, so a retried message finds its answer and a crash leaves nothing half done.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+import re
+import time
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot import handlers, texts
+from bot.clock import Clock
+from bot.db import Database
+from bot.directory import Directory
+from bot.handlers.registry import Context
+from bot.messages import Message, Reply
+from bot.models import InboundMessage, PendingQuestion
+from bot.plan import Plan
+from bot.services import ServiceError
+from bot.services.actors import Actor, resolve_actor
+from bot.services.ledger import Ledger
+from bot.services.notices import Notices
+from bot.services.queries import Queries
+
+log = logging.getLogger("bot.conversation")
+
+QUESTION_TTL = dt.timedelta(minutes=30)
+PAGE_LINES = 12
+NEXT_PAGE = {"下一页", "下页", "更多", "继续", "n", "next"}
+LEADING_MENTION = re.compile(r"^\s*(?:@\S+\s+)+")
+
+
+class Conversation:
+    def __init__(self, db: Database, plan: Plan, directory: Directory, parser, clock: Clock, on_queued=None):
+        self.db = db
+        self.plan = plan
+        self.directory = directory
+        self.parser = parser
+        self.clock = clock
+        self.on_queued = on_queued or (lambda: None)   # wakes the sender when a push was queued
+
+    def handle(self, message: Message) -> Reply:
+        started = time.perf_counter()
+        try:
+            with self.db.session() as s:
+                record = InboundMessage(platform=message.platform, msg_id=message.msg_id, user_id=message.sender_id,
+                                        chat_id=message.chat_id, received_at=self.clock.now(), done=False)
+                s.add(record)
+                s.flush()     # a duplicate msg_id fails here, before anything else is done
+                reply = self._respond(s, message)
+                record.reply = reply.to_dict()
+                record.done = True
+        except IntegrityError:
+            previous = self._previous_reply(message)
+            if previous is None:
+                raise
+            log.info("duplicate %s message %s: answered as before", message.platform, message.msg_id)
+            return previous
+        log.info("%s %s@%s msg=%s %.0fms", message.platform, message.sender_id, message.chat_id, message.msg_id,
+                 (time.perf_counter() - started) * 1000)
+        self.on_queued()
+        return reply
+
+    def stored_reply(self, platform: str, msg_id: str) -> Reply | None:
+        with self.db.session() as s:
+            row = s.scalar(select(InboundMessage).where(InboundMessage.platform == platform,
+                                                        InboundMessage.msg_id == msg_id))
+            return Reply.from_dict(row.reply) if row is not None and row.reply else None
+
+    def _previous_reply(self, message: Message, wait_s: float = 4.0) -> Reply | None:
+        """The answer stored for an earlier delivery of this message (waiting briefly if in flight)."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            with self.db.session() as s:
+                row = s.scalar(select(InboundMessage).where(InboundMessage.platform == message.platform,
+                                                            InboundMessage.msg_id == message.msg_id))
+            if row is None:
+                return None
+            if row.done and row.reply:
+                return Reply.from_dict(row.reply)
+            if time.monotonic() > deadline:
+                return Reply("您的消息正在处理，请稍候。")
+            time.sleep(0.05)
+
+    # --- one message ---------------------------------------------------------------------------
+    def _respond(self, s, message: Message) -> Reply:
+        actor = resolve_actor(self.directory, message.sender_id, message.sender_name)
+        text = LEADING_MENTION.sub("", message.text or "").strip()
+        if not text:
+            return Reply(texts.EMPTY)
+        overrides: dict = {}
+        pending = s.scalar(select(PendingQuestion).where(PendingQuestion.platform == message.platform,
+                                                         PendingQuestion.chat_id == message.chat_id,
+                                                         PendingQuestion.user_id == message.sender_id))
+        if pending is not None:
+            s.delete(pending)
+            s.flush()
+            if self.clock.now() - pending.asked_at <= QUESTION_TTL:
+                outcome = self._answer(s, pending, text, actor, message)
+                if isinstance(outcome, Reply):
+                    return outcome
+                if outcome is not None:
+                    text, overrides = outcome
+        parsed = self.parser.parse(text, self.clock.today(), sender_role=actor.role, sender_unit=actor.unit)
+        if overrides:
+            parsed = dataclasses.replace(parsed, **overrides)
+        return self._dispatch(s, message, actor, parsed, text, overrides)
+
+    def _dispatch(self, s, message: Message, actor: Actor, parsed, text: str, overrides: dict) -> Reply:
+        route = handlers.find(parsed.intent, getattr(parsed, "action", None)) or handlers.find("other", None)
+        ctx = Context(message=message, actor=actor, parsed=parsed, session=s,
+                      ledger=Ledger(s, self.plan, self.directory, self.clock, Notices(s, self.plan, self.directory, self.clock)),
+                      queries=Queries(s), plan=self.plan, directory=self.directory, clock=self.clock,
+                      ask=lambda slot, q: self._ask(s, message, slot, q, text, overrides),
+                      page=lambda title, lines, key: self._page(s, message, title, lines))
+        try:
+            with s.begin_nested():
+                return route.func(ctx)
+        except ServiceError as exc:
+            return Reply(str(exc))
+
+    # --- follow-up questions -------------------------------------------------------------------
+    def _ask(self, s, message: Message, slot: str, question: str, text: str, overrides: dict) -> Reply:
+        state = json.dumps({"text": text, "overrides": overrides}, ensure_ascii=False)
+        s.add(PendingQuestion(platform=message.platform, chat_id=message.chat_id, user_id=message.sender_id,
+                              slot=slot, text=state, asked_at=self.clock.now()))
+        return Reply(question)
+
+    def _answer(self, s, pending: PendingQuestion, answer: str, actor: Actor, message: Message):
+        """Fill the asked slot from the answer: (original text, overrides), a Reply, or None to start afresh."""
+        if pending.slot == "page":
+            if answer.lower() not in NEXT_PAGE:
+                return None
+            state = json.loads(pending.text)
+            return self._page(s, message, state["title"], state["rest"], continued=state.get("page", 1))
+        state = json.loads(pending.text)
+        reply_parse = self.parser.parse(answer, self.clock.today(), sender_role=actor.role, sender_unit=None)
+        value = _slot_value(pending.slot, answer, reply_parse, self.plan)
+        if value is not None:
+            slot = "category" if pending.slot == "area" else pending.slot
+            return state["text"], {**state["overrides"], slot: value}
+        if reply_parse.intent not in ("other", "report") or answer.lower() in NEXT_PAGE:
+            return None    # they moved on to something else: treat it as a new message
+        return Reply({"school": texts.ASK_SCHOOL_AGAIN, "issue_id": texts.ASK_ISSUE_AGAIN}.get(
+            pending.slot, "没有识别出您的选择，这条上报先不登记了，请重新发送。"))
+
+    def _page(self, s, message: Message, title: str, lines: list[str], continued: int = 0) -> Reply:
+        page, rest = lines[:PAGE_LINES], lines[PAGE_LINES:]
+        number = continued + 1
+        body = [title + (f"（第{number}页）" if continued else "")] + page
+        if rest:
+            total = number + -(-len(rest) // PAGE_LINES)
+            body.append(f"——第{number}/{total}页，回复“下一页”查看更多——")
+            s.add(PendingQuestion(platform=message.platform, chat_id=message.chat_id, user_id=message.sender_id,
+                                  slot="page", text=json.dumps({"title": title, "rest": rest, "page": number},
+                                                               ensure_ascii=False), asked_at=self.clock.now()))
+        return Reply("\n".join(body))
+
+
+def _slot_value(slot: str, answer: str, parsed, plan: Plan):
+    if slot == "school":
+        return parsed.school
+    if slot == "issue_id":
+        if parsed.issue_id is not None:
+            return parsed.issue_id
+        m = re.fullmatch(r"\s*[#＃]?\s*(\d{1,7})\s*[号条]?\s*", answer)
+        return int(m.group(1)) if m else None
+    if slot == "area":
+        m = re.fullmatch(r"\s*([1-9])\s*", answer)
+        if m:
+            return int(m.group(1))
+        for area in plan.areas:
+            if answer.strip() in (area.name, area.short, *area.aliases):
+                return area.id
+        return parsed.category
+    return None

@@ -1,0 +1,28 @@
+"""帮助: what the bot can do, built from the handler registry so it never falls out of date."""
+from __future__ import annotations
+
+from bot.handlers.registry import Context, handles, routes
+from bot.messages import Reply
+
+FOR_ROLE = {
+    "teacher": ["report", "progress", "query"],
+    "guest": ["report"],
+}
+
+
+@handles("help", summary="查看帮助", example="帮助")
+def help_(ctx: Context) -> Reply:
+    wanted = FOR_ROLE.get(ctx.actor.role)
+    lines = ["**校园安全整治助手 · 用法**",
+             "发现隐患直接描述即可，例如：后门鱼塘没有护栏，学生放学常去玩。我会登记编号、分类、通知责任单位并设定整改时限。",
+             "常用命令："]
+    for r in routes():
+        if r.intent in ("help", "other") or (wanted and r.intent not in wanted):
+            continue
+        lines.append(f"· {r.summary}：{r.example}")
+    if ctx.actor.role in ("taskforce", "admin"):
+        lines.append("· 其他查询：逾期、即将到期、黑榜、查 食品安全、查 公安鱼峰分局、月报")
+    lines.append("销号流程：责任单位负责人发“销号 #编号 说明” → 专班或本单位负责人（非申请人）“确认销号 #编号”或“驳回 #编号 理由”。")
+    if not ctx.actor.registered:
+        lines.append("您还没有登记，目前可以上报隐患；登记后可跟进进展、查询。")
+    return Reply("\n".join(lines), title="帮助")

@@ -1,0 +1,40 @@
+"""The outbox: pushes wait here until a sender delivers them. A key makes each one exist once."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import FAILED, PENDING, SENT, OutboxMessage
+
+
+def enqueue(session: Session, *, key: str, platform: str, payload: dict, now: dt.datetime,
+            group_chat_id: str | None = None, url: str | None = None, kind: str = "notice",
+            urgent: bool = False, not_before: dt.datetime | None = None) -> bool:
+    """Add a push unless one with the same key exists. Returns True when it was added."""
+    values = dict(key=key[:250], platform=platform, group_chat_id=group_chat_id, url=url, payload=payload,
+                  kind=kind, urgent=urgent, status=PENDING, attempts=0, created_at=now,
+                  next_attempt_at=not_before or now)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    return session.execute(stmt).rowcount == 1
+
+
+def pending(session: Session, limit: int = 200) -> list[OutboxMessage]:
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.status == PENDING)
+                                .order_by(OutboxMessage.id).limit(limit)))
+
+
+def listing(session: Session, include_sent=False, limit: int = 500) -> list[OutboxMessage]:
+    q = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if not include_sent:
+        q = q.where(OutboxMessage.status != SENT)
+    return list(session.scalars(q))
+
+
+__all__ = ["enqueue", "pending", "listing", "PENDING", "SENT", "FAILED"]
