@@ -93,6 +93,12 @@ def create_app(settings: Settings, clock: Clock | None = None, http=None, *, bac
     app.config["MAX_CONTENT_LENGTH"] = settings.security.max_body_bytes
     app.bot = bot
     register_channels(app, bot)
+    try:
+        from bot.dashboard import register_dashboard
+    except ImportError:
+        pass
+    else:
+        register_dashboard(app, bot)
     if background:
         bot.start_background()
     return app
