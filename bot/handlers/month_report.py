@@ -1,20 +1,62 @@
-"""月报 in the chat: this month's figures in a few lines (the full report is `python -m bot report`)."""
+"""月报 in the chat: this month's report in phone-sized lines, the same figures as the Word file
+that `python -m bot report` writes (总体情况, 分方面, 存在问题, 报送时限)."""
 from __future__ import annotations
 
+from bot import texts
 from bot.handlers.registry import Context
 from bot.messages import Reply
-from bot.services.reports import month_summary
+from bot.services.reports import MonthReport, month_report
+
+TOP = 3     # overdue items and blacklist entries named in the chat; the Word report has them all
 
 
 def reply(ctx: Context) -> Reply:
     if not ctx.actor.sees_everything:
         return Reply("月报由专班汇总报送。您可以发“统计”查看本单位情况。")
-    m = month_summary(ctx.session, ctx.plan, ctx.today.year, ctx.today.month, ctx.today)
-    lines = [f"**{ctx.today.year}年{ctx.today.month}月校园安全集中整治工作情况**",
-             f"本月新发现隐患 {m.found} 条，本月整改销号 {m.closed} 条；累计 {m.total_found} 条，累计销号 {m.total_closed} 条，"
-             f"整改率 {m.rate}%。",
-             f"目前逾期未整改 {m.overdue} 条，挂牌督办 {m.supervised} 条。"]
-    if m.by_area:
-        lines.append("本月新发现（按方面）：" + "，".join(f"{ctx.plan.area(a).short}{n}" for a, n in m.by_area))
-    lines.append(f"请于每月{ctx.plan.reminders.monthly_report_day}日前报送市教育局。完整报告：python -m bot report --month {ctx.today:%Y-%m}")
+    now = ctx.clock.now()
+    r = month_report(ctx.session, ctx.plan, now.year, now.month, now)
+    title = f"**{r.year}年{r.month}月校园安全集中整治工作情况**（截至{texts.date(r.as_of)}）"
+    # bounded (9 areas, a few names per list), so one message rather than pages
+    lines = [title] + _overall(r) + _areas(r) + _problems(r) + _deadline(ctx, r)
     return Reply("\n".join(lines), title="月报")
+
+
+def _overall(r: MonthReport) -> list[str]:
+    t = r.total
+    major = f"（重大{r.major_month}条）" if r.major_month else ""
+    return ["**一、总体情况**",
+            f"累计发现隐患 {t.found} 条，已销号 {t.closed} 条，整改率 {t.rate}%",
+            f"未销号 {t.open} 条，其中逾期 **{t.overdue}** 条，挂牌督办 {r.supervised} 条",
+            f"本月新发现 {t.found_month} 条{major}，涉及 {r.schools_month} 所学校；本月销号 {r.closed_month} 条"]
+
+
+def _areas(r: MonthReport) -> list[str]:
+    rows = [a for a in r.by_area if a.found]
+    if not rows:
+        return []
+    return ["**二、分方面（本月新发现/累计/未销号）**"] + [
+        f"· {a.name} {a.found_month}/{a.found}/{a.open}" for a in sorted(rows, key=lambda a: -a.found)]
+
+
+def _problems(r: MonthReport) -> list[str]:
+    lines = ["**三、存在问题**"]
+    if r.overdue_items:
+        lines.append("逾期最久：" + "；".join(f"#{i.id} {i.school} 逾期{i.days_overdue}天" for i in r.overdue_items[:TOP]))
+    if r.blacklist_schools:
+        lines.append(f"黑榜学校{len(r.blacklist_schools)}所：" + "、".join(
+            f"{m.unit}（{m.overdue}条）" for m in r.blacklist_schools[:TOP]) + ("等" if len(r.blacklist_schools) > TOP else ""))
+    if r.blacklist_units:
+        lines.append(f"黑榜责任单位{len(r.blacklist_units)}个：" + "、".join(
+            f"{m.unit}（{m.overdue}条）" for m in r.blacklist_units[:TOP]) + ("等" if len(r.blacklist_units) > TOP else ""))
+    if len(lines) == 1:
+        lines.append("没有逾期未整改的隐患。")
+    return lines
+
+
+def _deadline(ctx: Context, r: MonthReport) -> list[str]:
+    day = ctx.plan.reminders.monthly_report_day
+    due = r.as_of.replace(day=day)
+    left = (due - ctx.today).days
+    when = f"还有{left}天" if left > 0 else ("今天截止" if left == 0 else f"已过{-left}天")
+    return [f"**四、报送**：每月{day}日前报市教育局，本月{texts.date(due)}（{when}）",
+            f"Word 版：python -m bot report --month {r.year}-{r.month:02d}"]

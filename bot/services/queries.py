@@ -29,6 +29,18 @@ class BlacklistEntry:
     issue_ids: list[int]
 
 
+class IssueList(list):
+    """Issues of one question, perhaps only the first `limit`; `total` counts them all."""
+
+    def __init__(self, items, total: int):
+        super().__init__(items)
+        self.total = total
+
+    @property
+    def cut(self) -> bool:
+        return self.total > len(self)
+
+
 class Queries:
     def __init__(self, session: Session):
         self.s = session
@@ -43,12 +55,15 @@ class Queries:
                       exists().where(and_(IssueUnit.issue_id == Issue.id, IssueUnit.unit == actor.unit))]
         return or_(*conds)
 
-    def _issues(self, *conds, order=None, limit: int | None = None) -> list[Issue]:
+    def _issues(self, *conds, order=None, limit: int | None = None) -> IssueList:
         q = select(Issue).where(*conds).options(selectinload(Issue.units))
         q = q.order_by(*(order if order is not None else [Issue.id]))
         if limit:
             q = q.limit(limit)
-        return list(self.s.scalars(q))
+        items = list(self.s.scalars(q))
+        if not limit or len(items) < limit:
+            return IssueList(items, len(items))
+        return IssueList(items, self.s.scalar(select(func.count()).select_from(Issue).where(*conds)) or 0)
 
     def overview(self, actor: Actor, today: dt.date) -> Overview:
         scope = self.scope(actor)
@@ -66,28 +81,39 @@ class Queries:
         return self._issues(self.scope(actor), Issue.status != CLOSED, Issue.deadline < today,
                             order=[Issue.deadline, Issue.id], limit=limit)
 
-    def due_soon(self, actor: Actor, today: dt.date, days: int = 7) -> list[Issue]:
+    def due_soon(self, actor: Actor, today: dt.date, days: int = 7, limit: int | None = None) -> list[Issue]:
         return self._issues(self.scope(actor), Issue.status != CLOSED, Issue.deadline >= today,
-                            Issue.deadline <= today + dt.timedelta(days=days), order=[Issue.deadline, Issue.id])
+                            Issue.deadline <= today + dt.timedelta(days=days), order=[Issue.deadline, Issue.id],
+                            limit=limit)
 
-    def by_school(self, actor: Actor, school: str, include_closed=False) -> list[Issue]:
+    def by_school(self, actor: Actor, school: str, include_closed=False, limit: int | None = None) -> list[Issue]:
         conds = [self.scope(actor), Issue.school == school]
         if not include_closed:
             conds.append(Issue.status != CLOSED)
-        return self._issues(*conds, order=[Issue.deadline, Issue.id])
+        return self._issues(*conds, order=[Issue.deadline, Issue.id], limit=limit)
 
-    def by_area(self, actor: Actor, area: int) -> list[Issue]:
+    def by_area(self, actor: Actor, area: int, limit: int | None = None) -> list[Issue]:
         return self._issues(self.scope(actor), Issue.area == area, Issue.status != CLOSED,
-                            order=[Issue.deadline, Issue.id])
+                            order=[Issue.deadline, Issue.id], limit=limit)
 
     def by_unit(self, actor: Actor, unit: str) -> list[Issue]:
         has_unit = exists().where(and_(IssueUnit.issue_id == Issue.id, IssueUnit.unit == unit))
         return self._issues(self.scope(actor), has_unit, Issue.status != CLOSED, order=[Issue.deadline, Issue.id])
 
-    def mine(self, actor: Actor) -> list[Issue]:
+    def by_areas(self, actor: Actor, areas: list[int], limit: int | None = None) -> list[Issue]:
+        """Open issues in any of these areas (a department's share of the plan)."""
+        return self._issues(self.scope(actor), Issue.area.in_(areas), Issue.status != CLOSED,
+                            order=[Issue.deadline, Issue.id], limit=limit)
+
+    def overdue_by_area(self, actor: Actor, today: dt.date) -> dict[int, int]:
+        q = select(Issue.area, func.count()).where(self.scope(actor), Issue.status != CLOSED, Issue.deadline < today)
+        return dict(self.s.execute(q.group_by(Issue.area)).all())
+
+    def mine(self, actor: Actor, limit: int | None = None) -> list[Issue]:
+        """A leader's unit's open issues; anyone else's own reports, newest first."""
         if actor.role in ("leader",) and actor.unit:
-            return self._issues(self.scope(actor), Issue.status != CLOSED, order=[Issue.deadline, Issue.id])
-        return self._issues(Issue.reporter_id == actor.id, order=[Issue.id.desc()])
+            return self._issues(self.scope(actor), Issue.status != CLOSED, order=[Issue.deadline, Issue.id], limit=limit)
+        return self._issues(Issue.reporter_id == actor.id, order=[Issue.id.desc()], limit=limit)
 
     def pending_review(self, actor: Actor) -> list[Issue]:
         from bot.models import PENDING_REVIEW
@@ -99,7 +125,7 @@ class Queries:
         return list(self.s.scalars(q))
 
     def blacklist(self, actor: Actor, today: dt.date, threshold_days: int) -> list[BlacklistEntry]:
-        """Schools (and departments) whose issues are overdue past the threshold, worst first."""
+        """Schools whose issues are overdue past the threshold, worst first."""
         cutoff = today - dt.timedelta(days=threshold_days)
         rows = self.s.execute(select(Issue.id, Issue.school, Issue.deadline)
                               .where(self.scope(actor), Issue.status != CLOSED, Issue.deadline < cutoff)
@@ -111,3 +137,14 @@ class Queries:
             e = entries.setdefault(unit, BlacklistEntry(unit, 0, 0, []))
             entries[unit] = BlacklistEntry(unit, e.overdue + 1, max(e.worst_days, days), e.issue_ids + [issue_id])
         return sorted(entries.values(), key=lambda e: (-e.overdue, -e.worst_days, e.unit))
+
+    def unit_blacklist(self, actor: Actor, today: dt.date, threshold_days: int) -> list[BlacklistEntry]:
+        """Departments (and towns) answering for issues overdue past the threshold, worst first."""
+        cutoff = today - dt.timedelta(days=threshold_days)
+        rows = self.s.execute(select(IssueUnit.unit, func.count(), func.min(Issue.deadline))
+                              .join(Issue, Issue.id == IssueUnit.issue_id)
+                              .where(self.scope(actor), Issue.status != CLOSED, Issue.deadline < cutoff,
+                                     or_(Issue.school.is_(None), IssueUnit.unit != Issue.school))
+                              .group_by(IssueUnit.unit)).all()
+        entries = [BlacklistEntry(unit, n, (today - oldest).days, []) for unit, n, oldest in rows]
+        return sorted(entries, key=lambda e: (-e.overdue, -e.worst_days, e.unit))
