@@ -1,0 +1,143 @@
+"""What a message asks the bot to do: command words first, then cues in free Chinese text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    intent: str
+    action: str | None
+    query: str | None
+    start: int
+    end: int
+    takes_issue: bool
+
+
+# Leading command words, most specific first. A command word must stand alone: followed by a space,
+# '#', a digit, ':' or the end ("销号#27", "进展 25"), so "销号是谁审批的" is a question, not a command.
+_COMMANDS = (
+    (r"/approve|(?:确认|同意|批准|准予|通过)(?:销号)", "close", "approve", None, True),
+    (r"/reject|驳回|退回|打回|不同意销号", "close", "reject", None, True),
+    (r"/supervise|挂牌督办|督办", "close", "supervise", None, True),
+    (r"/reopen|重新打开|重新开启|重开|重启", "close", "reopen", None, True),
+    (r"/report|/上报|上报隐患|隐患上报|报告隐患|报隐患|上报|报告|反映", "report", None, None, False),
+    (r"/progress|/进展|进展|进度|更新|跟进", "progress", None, None, True),
+    (r"/close|/销号|申请销号|销号", "close", None, None, True),
+    (r"/detail|/详情|详情|详细", "query", None, "detail", True),
+    (r"/limit|/deadline|限期|延期", "progress", "set_deadline", None, True),
+    (r"/stats|/overview|/统计|统计|汇总|总览|概况", "query", None, "overview", False),
+    (r"/overdue|/逾期|逾期|超期", "query", None, "overdue", False),
+    (r"/blacklist|/黑榜|黑榜|黑名单", "query", None, "blacklist", False),
+    (r"/due|/soon|即将到期|快到期|临期", "query", None, "due_soon", False),
+    (r"/month|/monthly|/月报|月报", "query", None, "report", False),
+    (r"/mine|/我的|我的", "query", None, "mine", False),
+    (r"/help|/帮助|帮助|help|菜单|命令|指令|使用说明", "help", None, None, False),
+    (r"/query|/查|/查询|查询|查看|查一下|看一下|看看|查", "query", None, None, False),
+)
+COMMANDS = tuple((re.compile(rf"^\s*(?:{words})(?=\s|#|\d|:|$)"), intent, action, query, takes)
+                 for words, intent, action, query, takes in _COMMANDS)
+# 查 may run straight into its target ("查白沙镇中学"); resolved later against the directory.
+LOOSE_QUERY = re.compile(r"^\s*(?:查询|查看|查一下|看一下|看看|查)(?=\S)")
+# "#12 限期 6月20日", "#12 延期到7月5日": a deadline set on an issue anywhere in the message.
+SET_DEADLINE = re.compile(r"限期|延期|延到|延至|延长到|延长至|推迟到|推迟至|宽限|顺延|改到|改为|调整为|"
+                          r"截止(?:日期|时间)?(?:改|调整|定)?为|期限(?:改|调整|定)为")
+
+
+def match_command(text: str) -> Command | None:
+    for pattern, intent, action, query, takes in COMMANDS:
+        m = pattern.match(text)
+        if m:
+            return Command(intent, action, query, m.start(), m.end(), takes)
+    return None
+
+
+def loose_query(text: str) -> Command | None:
+    m = LOOSE_QUERY.match(text)
+    return Command("query", None, None, m.start(), m.end(), False) if m else None
+
+
+# ---- help ------------------------------------------------------------------------------------
+HELP_WORDS = re.compile(r"帮助|help|使用说明|说明书|用法|怎么用|咋用|如何使用|怎样使用|怎么使用|命令|指令|菜单|"
+                        r"有什么功能|有啥功能|能做什么|能干什么|能干嘛|干嘛用|会什么|格式|模板|教程|操作指南|流程|步骤")
+HELP_HOW = re.compile(r"(?:怎么|如何|咋|怎样)(?:才能)?(?:上报|报|销号|操作|填|写|提交|查询?|用|弄|发|使用)|"
+                      r"(?:上报|销号|进展|查询|限期|督办)(?:要|该|应该|需要)?(?:怎么|如何|咋)(?:写|填|报|操作|弄|发|提交|申请|用|办)")
+QUESTION = re.compile(r"[?？吗呢么嘛]|什么|怎么|如何|咋|哪|谁|多少|是否|能不能|可不可以|有没有")
+
+
+def is_help(text: str) -> bool:
+    if len(text) > 30:
+        return False
+    if HELP_HOW.search(text):
+        return True
+    return bool(HELP_WORDS.search(text)) and (bool(QUESTION.search(text)) or len(text) <= 6)
+
+
+# ---- progress and close-out -------------------------------------------------------------------
+CLOSE_REQUEST = re.compile(r"销号")
+DONE = re.compile(r"(?:整改|处理|维修|修复|解决|落实|处置|安装|施工|清理|办理)?\s*(?:已经?|都已?|全部)?\s*"
+                  r"(?:完毕|完成|到位|结束|办结|了结|解决了|处理好|整改好)|已(?:经)?(?:整改|处理|解决|修复|办结)")
+NOT_YET = re.compile(r"预计|计划|争取|尽快|力争|将|会|要|还没|没有|未|尚未|能否|能不能|之前|前|下周|明天|后天|等")
+ONGOING = re.compile(r"还在|正在|尚未|还没|未完成|一部分|一半|下一步|整改中|进行中|推进中|等待|还要|还需|还差")
+
+
+def is_done(text: str) -> bool:
+    """The work is reported finished (整改完毕, 已处理), not planned (预计下周完成)."""
+    for m in DONE.finditer(text):
+        before = text[max(0, m.start() - 6):m.start()]
+        if not NOT_YET.search(before):
+            return True
+    return False
+
+
+def progress_or_close(text: str) -> str:
+    if CLOSE_REQUEST.search(text):
+        return "close"
+    if is_done(text) and not ONGOING.search(text):
+        return "close"
+    return "progress"
+
+
+# "上次报的…", "之前反映的…": a message about an issue already on the ledger, without its number.
+EARLIER = re.compile(r"(?:上次|之前|前几天|前天|昨天|上周|上回|刚才|早上|前面|先前|此前|那天|上个月)\s*(?:我|我们)?"
+                     r"\s*(?:报|反映|上报|提|说|发)(?:的|过)")
+
+# ---- queries -----------------------------------------------------------------------------------
+QUERY_KINDS = (
+    ("blacklist", re.compile(r"黑榜|黑名单|通报批评")),
+    ("overdue", re.compile(r"逾期|超期|过期未|超过期限|超过整改期限|超时未|拖期|过了(?:整改)?期限|没按期|未按期|到期未")),
+    ("due_soon", re.compile(r"即将到期|快到期|就(?:要)?到期|要到期|马上到期|临近(?:截止|到期)|快截止|临期|"
+                            r"(?:下周|这周|本周|近期|最近|几天内?|明天|后天|\d+天内?)(?:就)?(?:要)?到期")),
+    ("report", re.compile(r"月报|月度报告|月度总结|(?:本月|这个月|上个?月|月度|每月)的?(?:整改)?(?:报告|总结|报表|情况报告)|"
+                          r"整改报告|(?:出|生成|导出|做|写)一?份.{0,8}报告")),
+    ("mine", re.compile(r"我(?:上报|报|提交|反映|发)的|我的(?:隐患|上报|问题)|我们?(?:学校|单位)?报的")),
+    ("overview", re.compile(r"统计|汇总|总体|整体|全区|总共|一共|多少|概况|总览|总的情况|全部隐患|所有隐患")),
+)
+ASKS = re.compile(r"有哪些|哪些|多少|几个|几条|怎么样|咋样|如何|进度|进展|情况|汇总|统计|清单|名单|列表|详情|"
+                  r"排名|查一下|查查|查询|查看|看一下|看看|给我|列出|发一下|谁|到哪")
+RESPONSIBLE = re.compile(r"^\s*\S{2,12}?(?:负责|牵头|名下|管)的(?:隐患|问题|事项|整改|任务)")
+ENDS_AS_TOPIC = re.compile(r"(?:的)?(?:整改)?(?:情况|进度|进展|详情|隐患|问题)\s*[?？吗呢了]*$")
+DETAIL = re.compile(r"详情|详细|怎么样|如何了|到哪|进展如何|进度如何|什么情况|谁(?:在)?负责|谁管|哪个单位|"
+                    r"是什么|查一下|查看|看看|看一下|情况[?？]?$")
+
+
+def query_kind(text: str) -> str | None:
+    for kind, pattern in QUERY_KINDS:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+def asks_for_information(text: str) -> bool:
+    return bool(ASKS.search(text) or QUESTION.search(text))
+
+
+def asks_about_issue(rest: str) -> bool:
+    """After an issue number: a question about it (详情, 谁负责, 怎么样了) rather than news of it."""
+    rest = rest.strip(" ,，:：。")
+    return not rest or bool(DETAIL.search(rest)) and len(rest) <= 16
+
+
+# ---- chit-chat and reports ---------------------------------------------------------------------
+PROBLEM = re.compile(r"没有|没人|没|不|坏|缺|破|漏|危险|隐患|问题|存在|发现|反映|未|无|乱|差|脏|堵|松动|断")

@@ -1,0 +1,48 @@
+"""Issue numbers (#12, 第12条, 12号隐患, 隐患编号33, 十二号隐患 …), never a count, time, date or distance."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.nlp.numbers import NUM, to_int
+
+
+@dataclass(frozen=True)
+class IssueRef:
+    number: int
+    start: int
+    end: int
+
+
+# Units that make a number a quantity ("隐患3处", "3个保安"), never a reference.
+_COUNT = r"(?:个|处|条|项|起|类|点|家|所|种|多|余|名|位|人|次|天|米|%|年|月|日|号|岁|元|万|间|栋|层|辆|只|块|段|张|台)"
+PATTERNS = (
+    re.compile(r"#\s*(\d{1,6})(?!\d)"),
+    re.compile(r"(?:隐患|问题)?编号\s*[:：]?\s*(" + NUM + r")(?!\s*" + _COUNT + ")"),
+    re.compile(r"第\s*(" + NUM + r")\s*(?:条|项|号隐患|号问题|号)(?!\s*(?:楼|教学楼|宿舍|门|线|车|路|街|中学|小学|幼儿园|文件|通知|令))"),
+    re.compile(r"(?<![\d月零〇一二两三四五六七八九十])(" + NUM + r")\s*号\s*(?:隐患|问题|整改|事项)"),
+    re.compile(r"(?:隐患|问题)\s*(" + NUM + r")(?![\d零〇一二两三四五六七八九十百千])(?!\s*" + _COUNT + ")"),
+)
+# "进展 25", "/close 9", "销号 12", "详情 8号": a number straight after a command word.
+AFTER_COMMAND = re.compile(r"\s*[:：]?\s*#?\s*(" + NUM + r")\s*(?:号|条)?(?!\s*(?:" + _COUNT[3:-1] + r"|\d|月|[./]\d))")
+# "12号 已整改" at the very start of a message.
+LEADING = re.compile(r"^\s*(\d{1,6}|[一二三四五六七八九十百]{1,4})\s*号(?=\s|[,，:：、]|已|的|那|这)"
+                     r"(?!\s*(?:前|之前|以前|楼|教学楼|宿舍|门|床|车))")
+
+
+def find_issue(text: str) -> IssueRef | None:
+    for pattern in PATTERNS:
+        m = pattern.search(text)
+        if m and to_int(m.group(1)) is not None:
+            return IssueRef(to_int(m.group(1)), m.start(), m.end())
+    m = LEADING.search(text)
+    if m and to_int(m.group(1)) is not None:
+        return IssueRef(to_int(m.group(1)), m.start(), m.end())
+    return None
+
+
+def issue_after_command(text: str, pos: int) -> IssueRef | None:
+    m = AFTER_COMMAND.match(text, pos)
+    if m and to_int(m.group(1)):
+        return IssueRef(to_int(m.group(1)), m.start(), m.end())
+    return None
