@@ -70,6 +70,14 @@ class LedgerRows:
             units, notes = self._units(ids), self._notes(ids)
             yield [self._row(r, units.get(r.id, ()), notes.get(r.id, ())) for r in part]
 
+    def page(self, offset: int, limit: int) -> list[tuple]:
+        """One screenful, for the dashboard's table."""
+        q = select(*_FIELDS).where(*self.flt.conditions(self.today)).order_by(Issue.id.desc()).offset(offset).limit(limit)
+        part = self.s.execute(q).all()
+        ids = [r.id for r in part]
+        units, notes = self._units(ids), self._notes(ids)
+        return [self._row(r, units.get(r.id, ()), notes.get(r.id, ())) for r in part]
+
     def rows(self, batch: int = BATCH) -> Iterator[tuple]:
         for part in self.batches(batch):
             yield from part
