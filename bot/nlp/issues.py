@@ -31,13 +31,10 @@ LEADING = re.compile(r"^\s*(\d{1,6}|[一二三四五六七八九十百]{1,4})\s*
 
 
 def find_issue(text: str) -> IssueRef | None:
-    for pattern in PATTERNS:
+    for pattern in (*PATTERNS, LEADING):
         m = pattern.search(text)
-        if m and to_int(m.group(1)) is not None:
+        if m and to_int(m.group(1)):      # issues are numbered from 1
             return IssueRef(to_int(m.group(1)), m.start(), m.end())
-    m = LEADING.search(text)
-    if m and to_int(m.group(1)) is not None:
-        return IssueRef(to_int(m.group(1)), m.start(), m.end())
     return None
 
 

@@ -23,6 +23,13 @@ LABEL = re.compile(r"^\s*(?:进展|进度|整改情况|整改进展|情况|更�
 ASKS_FOR_TIME = re.compile(r"(?:能不能|能否|可否|可不可以|可以|申请|想|希望|请求|请)\s*(?:再)?\s*(?:延|推迟|宽限|顺延)")
 
 
+def _blank(text: str, spans) -> str:
+    """text with the spans replaced by spaces: "不是食堂的问题" says nothing about a 食堂."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 @dataclass(frozen=True)
 class Message:
     """One message as the rules see it: what was written, its cleaned form and its tokens."""
@@ -69,10 +76,11 @@ class Parser:
         cmd = cues.match_command(norm)
         issue = self._issue(norm, cmd)
         mentions = self.units.find(norm, msg.bounds)
-        areas = score(toks, self.lexicon, negated_spans(norm))
+        negated = negated_spans(norm)
+        areas = score(toks, self.lexicon, negated)
         deadline = self._deadline(norm, today, cmd, issue)
         intent, action, query = self._decide(msg, cmd, issue, mentions, areas, deadline)
-        return self._result(msg, intent, action, query, cmd, issue, mentions, areas, deadline, sender_unit)
+        return self._result(msg, intent, action, query, cmd, issue, mentions, areas, deadline, sender_unit, negated)
 
     # ---- pieces ------------------------------------------------------------------------------
     @staticmethod
@@ -104,9 +112,9 @@ class Parser:
         kind = self._free_query(text, mentions, areas)
         if kind:
             return "query", None, kind
-        if cues.EARLIER.search(text):
+        if cues.EARLIER.search(text) or self._status_only(text):
             return cues.progress_or_close(text), None, None
-        if self._reports(text, areas):
+        if self._reports(text, areas) and self._readable(msg):
             return "report", None, None
         return "other", None, None
 
@@ -123,6 +131,8 @@ class Parser:
             return "progress", self._deadline_action(rest), None
         if not cues.CLOSE_REQUEST.search(rest) and cues.asks_about_issue(rest):
             return "query", None, "detail"
+        if cues.REOPEN.search(rest) and not cues.CLOSE_REQUEST.search(rest):
+            return "close", "reopen", None
         return cues.progress_or_close(rest), None, None
 
     @staticmethod
@@ -140,7 +150,7 @@ class Parser:
         if kind and (asks or len(text) <= 12):
             return self._query_kind(text, None, mentions, areas)
         target = mentions or areas.named
-        if target and (asks or cues.ENDS_AS_TOPIC.search(text)) and len(text) <= 30:
+        if target and (cues.ASKS.search(text) or cues.ENDS_AS_TOPIC.search(text)) and len(text) <= 30:
             return self._query_kind(text, None, mentions, areas)
         return None
 
@@ -160,6 +170,18 @@ class Parser:
         return kind or "overview"
 
     @staticmethod
+    def _readable(msg: Message) -> bool:
+        """A long message must contain some words we know; a paste of noise is not a report."""
+        if len(msg.text) <= 100:
+            return True
+        known = sum(end - start for word, start, end in msg.tokens if end - start >= 2)
+        return known / len(msg.text) >= 0.05
+
+    @staticmethod
+    def _status_only(text: str) -> bool:
+        return len(text) <= 24 and bool(cues.STATUS_ONLY.search(text)) and not cues.PROBLEM.search(text)
+
+    @staticmethod
     def _reports(text: str, areas: AreaScores) -> bool:
         strongest = max(areas.scores.values(), default=0.0)
         if cues.QUESTION.search(text) and not cues.PROBLEM.search(text) and len(text) < 15:
@@ -168,7 +190,8 @@ class Parser:
             or (len(text) >= 20 and bool(cues.PROBLEM.search(text)))
 
     # ---- assembling the result ---------------------------------------------------------------
-    def _result(self, msg: Message, intent, action, query, cmd, issue, mentions, areas, deadline, sender_unit):
+    def _result(self, msg: Message, intent, action, query, cmd, issue, mentions, areas, deadline, sender_unit,
+                negated):
         school = next((m for m in mentions if m.kind == "school"), None)
         unit = next((m for m in mentions if m.kind != "school"), None)
         school_name = school.name if school else None
@@ -197,7 +220,7 @@ class Parser:
             unit=unit.name if unit else None,
             query=query,
             severity=self.details.severity(msg.text) if report else None,
-            location=self.details.location(msg.text) if report else None,
+            location=self.details.location(_blank(msg.text, negated)) if report else None,
             description=trim(msg.without(cmd_span, (school.start, school.end) if school and report else None,
                                          deadline_span if report else None, issue_span)),
             reason=self._reason(msg, intent, action, cmd_span, issue_span, deadline_span),
