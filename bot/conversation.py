@@ -32,7 +32,7 @@ from bot.services.queries import Queries
 log = logging.getLogger("bot.conversation")
 
 QUESTION_TTL = dt.timedelta(minutes=30)
-PAGE_LINES = 12
+PAGE_LINES = 15
 NEXT_PAGE = {"下一页", "下页", "更多", "继续", "n", "next"}
 LEADING_MENTION = re.compile(r"^\s*(?:@\S+\s+)+")
 
