@@ -176,3 +176,26 @@ def test_dashboard_is_closed_without_a_configured_token(server):
     server.bot.settings = replace(server.bot.settings, dashboard=replace(server.bot.settings.dashboard, token=""))
     got = requests.get(f"{server.url}/dashboard/?token=", timeout=10)
     assert got.status_code == 404 and "dashboard.token" in got.text
+
+
+def _context(directory, settings, user, chat_id, is_group=True):
+    from bot.handlers.registry import Context
+    from bot.messages import Message
+    clock = FixedClock(NOW)
+    msg = Message("wecom", user, chat_id, "看板", "m1", clock.now(), is_group=is_group)
+    ctx = Context(message=msg, actor=resolve_actor(directory, user), parsed=None, session=None, ledger=None,
+                  queries=None, plan=None, directory=directory, clock=clock, ask=None, page=None)
+    ctx.settings = settings
+    return ctx
+
+
+def test_chat_command_sends_the_taskforce_a_working_signed_link(server, directory):
+    from bot.handlers.dashboard_link import dashboard_link
+    settings = replace(server.bot.settings, public_url=server.url)
+    reply = dashboard_link(_context(directory, settings, "wu.hao", "wr-zb"))
+    link = re.search(r"\((http://[^)]+)\)", reply.text).group(1)
+    assert TOKEN not in reply.text and "12小时内有效" in reply.text
+    assert requests.get(link, timeout=10).status_code == 200
+    assert "仅向专班开放" in dashboard_link(_context(directory, settings, "li.na", "wr-yf1z")).text
+    assert "专班群或与我的单聊" in dashboard_link(_context(directory, settings, "wu.hao", "wr-yf1z")).text
+    assert "点击打开看板" in dashboard_link(_context(directory, settings, "wu.hao", "wu.hao", is_group=False)).text

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from bot.clock import FixedClock
-from bot.conversation import Conversation
+from bot.conversation import PAGE_LINES, Conversation
 from bot.messages import Message
 from bot.services.actors import resolve_actor
 from bot.services.ledger import Ledger
@@ -204,15 +204,17 @@ def test_long_lists_are_paged_not_cut(chat, ledger_data, plan, directory, who):
         for n in range(25):
             led.open_issue(who("wang.fang"), area=6, description=f"冷库温度记录缺失{n}", school="白沙镇中学",
                            deadline=dt.date(2023, 6, 3))
+    pages = -(-27 // PAGE_LINES)
     first = chat("wu.hao", "逾期")
-    assert first[0] == "**逾期未销号（27条）**" and len(first) == 1 + 12 + 1
-    assert first[-1] == "——第1/3页，回复“下一页”查看更多——"
-    second = chat("wu.hao", "下一页")
-    assert second[0] == "**逾期未销号（27条）**（第2页）" and second[-1] == "——第2/3页，回复“下一页”查看更多——"
-    third = chat("wu.hao", "下一页")
-    assert len(third) == 1 + 3 and third[-1].startswith("🔴#4 ")
-    listed = [line.split()[0].lstrip("🔴") for line in first[1:-1] + second[1:-1] + third[1:]]
-    assert len(set(listed)) == 27
+    assert first[0] == "**逾期未销号（27条）**" and len(first) == 1 + PAGE_LINES + 1
+    assert first[-1] == f"——第1/{pages}页，回复“下一页”查看更多——"
+    listed = first[1:-1]
+    for number in range(2, pages + 1):
+        page = chat("wu.hao", "下一页")
+        assert page[0] == f"**逾期未销号（27条）**（第{number}页）"
+        listed += page[1:-1] if number < pages else page[1:]
+    assert listed[-1].startswith("🔴#4 ")                       # the latest deadline comes last
+    assert len({line.split()[0] for line in listed}) == 27
 
 
 def test_very_long_lists_say_how_many_were_left_out(chat, ledger_data, plan, directory, who):
@@ -222,7 +224,8 @@ def test_very_long_lists_say_how_many_were_left_out(chat, ledger_data, plan, dir
         for n in range(130):
             led.open_issue(who("wang.fang"), area=6, description=f"问题{n}", school="白沙镇中学",
                            deadline=dt.date(2023, 6, 3))
+    pages = -(-121 // PAGE_LINES)           # 120 issues and the closing note
     first = chat("wu.hao", "逾期")
-    assert first[0] == "**逾期未销号（132条）**" and first[-1] == "——第1/11页，回复“下一页”查看更多——"
-    pages = [chat("wu.hao", "下一页") for _ in range(10)]
-    assert pages[-1][-1] == "……共132条，这里列出前120条；全部请看“看板”或导出台账。"
+    assert first[0] == "**逾期未销号（132条）**" and first[-1] == f"——第1/{pages}页，回复“下一页”查看更多——"
+    rest = [chat("wu.hao", "下一页") for _ in range(pages - 1)]
+    assert rest[-1][-1] == "……共132条，这里列出前120条；全部请看“看板”或导出台账。"
