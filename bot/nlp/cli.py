@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from zoneinfo import ZoneInfo
 
 
@@ -41,8 +42,12 @@ def run_parse(args, stdin, stdout) -> int:
     from bot.settings import load_settings
 
     settings = load_settings(getattr(args, "config", None))
+    try:
+        default_today = _default_today(args, settings.timezone)
+    except ValueError:
+        print(f"--today: expected YYYY-MM-DD, got {args.today!r}", file=sys.stderr)
+        return 2
     parser = build_parser(load_plan(settings.path(settings.plan)), load_directory(settings.path(settings.directory)))
-    default_today = _default_today(args, settings.timezone)
     for line in stdin:
         if not line.strip():
             continue

@@ -122,7 +122,7 @@ QUERY_KINDS = (
 )
 # Asking words that, with a school or an area named, make a message a question about the ledger.
 ASKS = re.compile(r"有哪些|哪些|多少|几个|几条|怎么样|咋样|如何|进度|进展|情况|汇总|统计|清单|名单|列表|详情|"
-                  r"排名|查一下|查查|查询|查看|看一下|看看|给我|列出|发一下|谁|到哪")
+                  r"排名|查一下|查查|查询|查看|看一下|看看|给我|列出|发一下|谁|到哪|[吗呢][?？]*$|[?？]$")
 RESPONSIBLE = re.compile(r"^\s*\S{2,12}?(?:负责|牵头|名下|管)的(?:隐患|问题|事项|整改|任务)")
 ENDS_AS_TOPIC = re.compile(r"(?:的)?(?:整改)?(?:情况|进度|进展|详情|隐患|问题)\s*[?？吗呢了]*$")
 DETAIL = re.compile(r"详情|详细|怎么样|如何了|到哪|进展如何|进度如何|什么情况|谁(?:在)?负责|谁管|哪个单位|"

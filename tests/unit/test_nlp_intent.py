@@ -1,0 +1,126 @@
+"""Intents, actions and query kinds, for command forms and for free Chinese text."""
+import datetime as dt
+
+import pytest
+
+from bot.nlp import build_parser
+
+TODAY = dt.date(2024, 6, 3)
+
+
+@pytest.fixture(scope="module")
+def parse(plan, directory):
+    parser = build_parser(plan, directory)
+    return lambda text, **kw: parser.parse(text, TODAY, **kw)
+
+
+@pytest.mark.parametrize("text, intent, action, issue", [
+    ("进展 #12 已联系交警", "progress", None, 12),
+    ("进度 #16", "progress", None, 16),
+    ("/progress 8 门卫已经重新排班", "progress", None, 8),
+    ("进展 25 领导小组已经重新发文成立了", "progress", None, 25),
+    ("销号 #12 护栏已装好", "close", None, 12),
+    ("销号#27", "close", None, 27),
+    ("/close 9 后门门禁已启用", "close", None, 9),
+    ("申请销号 #3", "close", None, 3),
+    ("确认销号 #12", "close", "approve", 12),
+    ("同意销号 12", "close", "approve", 12),
+    ("驳回 #12 护栏高度不够", "close", "reject", 12),
+    ("退回 #5 没有附整改照片", "close", "reject", 5),
+    ("#12 限期 6月20日", "progress", "set_deadline", 12),
+    ("#9 延期到7月10日", "progress", "set_deadline", 9),
+    ("挂牌督办 #18", "close", "supervise", 18),
+    ("督办 #4 三天内整改到位", "close", "supervise", 4),
+    ("重新打开 #12 护栏又被人拆了", "close", "reopen", 12),
+    ("重开 #6", "close", "reopen", 6),
+    ("#6 回头看发现问题又出现了", "close", "reopen", 6),
+])
+def test_commands_on_an_issue(parse, text, intent, action, issue):
+    got = parse(text)
+    assert (got.intent, got.action, got.issue_id) == (intent, action, issue)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("#7 护栏已经装好了，申请销号", "close"),
+    ("＃15 已经联系施工队，下周进场", "progress"),
+    ("#19 整改中，预计下周三前完成", "progress"),
+    ("12号隐患的减速带已经铺好了，限速牌还在做", "progress"),
+    ("第3条 围挡已经加高到2米5，申请销号", "close"),
+    ("三十六号隐患已整改完毕，请专班验收", "close"),
+    ("隐患25已整改到位，请求销号", "close"),
+    ("编号18 新供货商合同签好了，申请消号", "close"),          # typo 消号
+    ("#30 随车照管员已经上岗，整改完成", "close"),
+    ("#22 骑鬼火那几个学生的家长都约谈了", "progress"),
+    ("#40 进展：泳池加了围栏，救生员还在招", "progress"),
+    ("上次反映的校门口乱停车的问题，城管已经来贴了罚单", "progress"),
+    ("之前报的那个鱼塘已经装好护栏了，可以销号吗", "close"),
+    ("护栏已经装好了", "progress"),
+])
+def test_progress_and_close_in_free_text(parse, text, intent):
+    assert parse(text).intent == intent
+
+
+def test_asking_for_more_time_is_progress_not_setting_it(parse):
+    got = parse("#8 家长一直不配合，能不能延到7月5日")
+    assert (got.intent, got.action, got.deadline) == ("progress", None, dt.date(2024, 7, 5))
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("统计", "overview"), ("逾期", "overdue"), ("黑榜", "blacklist"), ("即将到期", "due_soon"),
+    ("月报", "report"), ("我的", "mine"), ("详情 #8", "detail"), ("查询 逾期", "overdue"),
+    ("#20 怎么样了", "detail"), ("第十二条什么情况", "detail"), ("十二号隐患现在谁在跟", "detail"),
+    ("隐患7的处理进度", "detail"),
+    ("全区一共多少条隐患", "overview"), ("整体进展怎么样", "overview"),
+    ("这周有哪些快到期的隐患", "due_soon"), ("哪些单位上了黑榜", "blacklist"),
+    ("逾期没整改的有哪些", "overdue"), ("生成6月份的月度报告", "report"),
+    ("我提交的隐患处理得怎么样了", "mine"), ("我们学校报的隐患怎么样了", "mine"),
+])
+def test_query_kinds(parse, text, kind):
+    got = parse(text)
+    assert (got.intent, got.query) == ("query", kind)
+
+
+@pytest.mark.parametrize("text, kind, school, unit, category", [
+    ("查 鱼峰一中", "by_school", "鱼峰区第一中学", None, None),
+    ("查 实小", "by_school", "鱼峰区实验小学", None, None),
+    ("查白沙镇中学", "by_school", "白沙镇中学", None, None),
+    ("白沙中学有几条隐患", "by_school", "白沙镇中学", None, None),
+    ("阳光幼儿园的隐患整改得怎么样了", "by_school", "鱼峰区阳光幼儿园", None, None),
+    ("查 公安鱼峰分局", "by_unit", None, "公安鱼峰分局", None),
+    ("市场监管局负责的有哪些", "by_unit", None, "区市场监管局", None),
+    ("公安分局的整改进度", "by_unit", None, "公安鱼峰分局", None),
+    ("查 白沙镇", "by_unit", None, "白沙镇", None),
+    ("查 食品安全", "by_category", None, None, 6),
+    ("查 电动车", "by_category", None, None, 4),
+    ("交通安全方面的隐患有几条", "by_category", None, None, 4),
+    ("宿舍管理类的问题都整改了吗", "by_category", None, None, 8),
+])
+def test_query_targets(parse, text, kind, school, unit, category):
+    got = parse(text)
+    assert (got.intent, got.query, got.school, got.unit, got.category) == ("query", kind, school, unit, category)
+
+
+@pytest.mark.parametrize("text", [
+    "帮助", "?", "怎么上报隐患", "这个机器人怎么用", "销号需要什么材料", "怎么申请延期", "上报的格式是什么",
+    "销号是谁审批的，要走什么流程",
+])
+def test_help(parse, text):
+    assert parse(text).intent == "help"
+
+
+@pytest.mark.parametrize("text", [
+    "你好", "谢谢老师", "收到", "好的，马上安排", "👍👍", "[微笑]", "今天食堂吃什么", "明天几点开会",
+    "大家辛苦了", "", "   ", "🙂", "哈哈哈",
+])
+def test_chit_chat_is_other(parse, text):
+    assert parse(text).intent == "other"
+
+
+@pytest.mark.parametrize("text", [
+    "您好，打扰一下，我们学校的监控坏了，麻烦尽快处理，谢谢！",
+    "老师好，想反映一下，学校旁边有家网吧经常有学生进去",
+    "学校没有开展过任何普法宣传活动，学生不知道什么是违法",
+    "屏山小学自查自纠只查了教学楼，宿舍、食堂、周边都没查",
+])
+def test_reports_wrapped_in_politeness_or_questions(parse, text):
+    assert parse(text).intent == "report"
