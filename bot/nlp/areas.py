@@ -1,6 +1,7 @@
 """Which of the plan's areas a report belongs to: weighted words, with "不是X的问题，是Y" dropping X."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ NEGATIONS = (
     re.compile(r"(?:跟|和|与)\s*([^，,。；;]{1,12}?)\s*(?:没有?(?:什么)?关系|无关)"),
     re.compile(r"不属于\s*([^，,。；;]{1,12})"),
 )
+STRONG = 3.0            # one decisive word is enough evidence on its own
 MAX_REPEATS = 2          # a word said three times is not three times the evidence
 TIE_MARGIN = 0.5
 
@@ -44,7 +46,7 @@ def score(tokens, lexicon: Lexicon, skip: list[tuple[int, int]] = ()) -> AreaSco
     named: list[int] = []
     for word, start, end in tokens:
         weights = lexicon.weights.get(word)
-        if not weights or any(s <= start and end <= e for s, e in skip):
+        if not weights or any(start < e and s < end for s, e in skip):
             continue
         seen[word] = seen.get(word, 0) + 1
         if seen[word] > MAX_REPEATS:
@@ -66,7 +68,9 @@ def classify(result: AreaScores, lexicon: Lexicon, plan) -> AreaGuess:
         return AreaGuess(None, 0.0, (), None)
     best = result.scores[ranked[0]]
     second = result.scores[ranked[1]] if len(ranked) > 1 else 0.0
-    confidence = round(min(1.0, best / 6.0) * best / (best + second), 2)
+    # Share of the evidence (softmax over scores), scaled down when the evidence itself is thin.
+    share = 1.0 / sum(math.exp(result.scores[a] - best) for a in ranked)
+    confidence = round(share * min(1.0, best / STRONG), 2)
     candidates = tuple(a for a in ranked[:3] if result.scores[a] >= best / 2)
     clarify = None
     if second and best - second < TIE_MARGIN:
