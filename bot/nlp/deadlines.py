@@ -42,7 +42,7 @@ WEEK_SPAN = re.compile(r"(下下个?|下个?|本|这个?)\s*(?:周|星期|礼拜
 SPAN = re.compile(r"(?:限|在)?\s*(" + NUM + r"|半|几)\s*(个)?\s*(工作日|天|日|周|星期|礼拜|个?月|小时)\s*(?:半)?"
                   r"\s*(?:时间)?\s*(之内|以内|内|里|后|之后|为限)")
 NAMED_DAY = re.compile(r"(大后天|后天|明天|明日|明早|明晚|今天|今日|今晚|当天|当日)")
-MONTH_END = re.compile(r"(下个?|本|这个?|当|今)?\s*(月底|月末|月中|年底|年末)")
+MONTH_END = re.compile(r"(下个?|本|这个?|当|今|" + NUM + r"\s*(?=月))?\s*(月底|月末|月中|年底|年末)")
 FESTIVAL = re.compile(r"(元旦|春节|过年|年前|清明|劳动节|五一|端午|中秋|国庆|十一)\s*(?:节|假期?|放假|长假|小长假)?\s*"
                       r"(?:之前|以前|前)")
 ANY_FESTIVAL = re.compile(r"(?<![端中春秋庆旦明午])节\s*(?:假|日)?\s*(?:之前|以前|前)")
@@ -209,6 +209,11 @@ def _month_ends(text, today, _bare):
             date = dt.date(today.year, 12, 31)
         else:
             base = _add_months(today.replace(day=1), 1) if prefix.startswith("下") else today
+            month = to_int(prefix.strip())
+            if month is not None:       # "6月底前": that month, this year or the next
+                base = _in_year(today, month, 1)
+                if base is None:
+                    continue
             last = _months.monthrange(base.year, base.month)[1]
             date = base.replace(day=15 if word == "月中" else last)
         yield _make(date, text, m.start(), m.end(), explicit=True)

@@ -100,10 +100,18 @@ def progress_or_close(text: str) -> str:
     return "progress"
 
 
+# With an issue number: the task force confirms or turns down a close-out in its own words.
+APPROVE = re.compile(r"(?:确认|同意|批准|准予|予以)\s*销号|验收通过|验收合格")
+REQUESTS_CLOSE = re.compile(r"(?:申请|请求|请|可以|能否|能不能)\s*(?:专班)?\s*(?:销号|验收)")
+REJECT = re.compile(r"驳回|退回|打回|不予销号|不同意销号|不能销号|验收不通过")
+# "校门口红绿灯的事有进展了": news, not a new hazard.
+NEWS = re.compile(r"有进展|新进展|最新进展|进展情况[:：]|整改进展[:：]")
+
 # "#6 护栏又被拆了", "回头看发现#6又出现了": a closed issue is back (回头看 → reopen).
 REOPEN = re.compile(r"回头看|又出现|重新出现|又被|又坏|反弹|复发|死灰复燃|又开始")
 # "护栏已经装好了": news of work done, about an issue whose number the writer left out.
-STATUS_ONLY = re.compile(r"已经?(?:\S{0,6}?)(?:装好|修好|换好|弄好|整改|处理|完成|到位|落实|安装|更换|解决|拆除|清理)")
+STATUS_ONLY = re.compile(r"已经?(?:[^，,。；;]{0,8}?)(?:装好|修好|换好|弄好|铺好|整改|处理|完成|到位|落实|安装|更换|解决|"
+                         r"拆除|清理|上岗|到岗|配齐|装上|换上)")
 
 # "上次报的…", "之前反映的…": a message about an issue already on the ledger, without its number.
 EARLIER = re.compile(r"(?:上次|之前|前几天|前天|昨天|上周|上回|刚才|早上|前面|先前|此前|那天|上个月)\s*(?:我|我们)?"

@@ -107,18 +107,21 @@ class Parser:
         if issue:
             return self._about_issue(msg, issue, deadline)
         loose = cues.loose_query(text)
-        if loose and (mentions or areas.named or cues.query_kind(text[loose.end:])):
+        if loose and len(text) - loose.end <= 16 and areas.hazard < 3 and (
+                mentions or areas.named or cues.query_kind(text[loose.end:])):
             return "query", None, self._query_kind(text[loose.end:], issue, mentions, areas)
         kind = self._free_query(text, mentions, areas)
         if kind:
             return "query", None, kind
-        if cues.EARLIER.search(text) or self._status_only(text):
+        if cues.EARLIER.search(text) or cues.NEWS.search(text) or self._status_only(text):
             return cues.progress_or_close(text), None, None
         if self._reports(text, areas) and self._readable(msg):
             return "report", None, None
         return "other", None, None
 
     def _command(self, msg: Message, cmd: Command, issue, mentions, areas, deadline):
+        if cmd.intent == "report" and issue:     # "报告 #12 已整改": news of a known issue
+            return self._about_issue(msg, issue, deadline)
         if cmd.intent == "query":
             return "query", None, cmd.query or self._query_kind(msg.text[cmd.end:], issue, mentions, areas)
         if cmd.intent == "progress" and cmd.action is None and deadline and cues.SET_DEADLINE.search(msg.text):
@@ -129,6 +132,10 @@ class Parser:
         rest = msg.text[:issue.start] + " " + msg.text[issue.end:]
         if deadline and cues.SET_DEADLINE.search(rest):
             return "progress", self._deadline_action(rest), None
+        if cues.REJECT.search(rest):
+            return "close", "reject", None
+        if cues.APPROVE.search(rest) and not cues.REQUESTS_CLOSE.search(rest):
+            return "close", "approve", None
         if not cues.CLOSE_REQUEST.search(rest) and cues.asks_about_issue(rest):
             return "query", None, "detail"
         if cues.REOPEN.search(rest) and not cues.CLOSE_REQUEST.search(rest):
@@ -179,7 +186,7 @@ class Parser:
 
     @staticmethod
     def _status_only(text: str) -> bool:
-        return len(text) <= 24 and bool(cues.STATUS_ONLY.search(text)) and not cues.PROBLEM.search(text)
+        return len(text) <= 60 and bool(cues.STATUS_ONLY.search(text)) and not cues.PROBLEM.search(text)
 
     @staticmethod
     def _reports(text: str, areas: AreaScores) -> bool:

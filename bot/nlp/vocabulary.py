@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.yamlfile import ConfigError
+
 SEVERITIES = ("重大", "较大", "一般")
 NAME_WEIGHT = 4.0      # the area's own name or short name: the writer names the area outright
 ALIAS_WEIGHT = 3.0
 
 
-class VocabularyError(ValueError):
-    pass
+class VocabularyError(ConfigError, ValueError):
+    """A broken vocabulary file is a configuration error: reported at start-up, like the plan's own."""
 
 
 @dataclass(frozen=True)

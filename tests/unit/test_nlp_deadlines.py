@@ -98,3 +98,8 @@ def test_bare_day_counts_only_at_the_end_of_a_command():
 
 def test_explicit_deadline_wins_over_an_earlier_date():
     assert due("6月20日组织演练，6月18日前买好救生圈", "2023-06-10") == "2023-06-18"
+
+
+def test_named_month_end():
+    assert due("6月底前把围墙修好", "2023-05-20") == "2023-06-30"
+    assert due("2月底前", "2023-12-20") == "2024-02-29"

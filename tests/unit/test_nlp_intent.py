@@ -124,3 +124,37 @@ def test_chit_chat_is_other(parse, text):
 ])
 def test_reports_wrapped_in_politeness_or_questions(parse, text):
     assert parse(text).intent == "report"
+
+
+@pytest.mark.parametrize("text, intent, action", [
+    ("确认 #12 销号", "close", "approve"),
+    ("#12 验收通过，同意销号", "close", "approve"),
+    ("#12 已经验收合格，申请销号", "close", None),          # a school asking, not the task force approving
+    ("#12 驳回，护栏太矮", "close", "reject"),
+    ("报告 #12 已整改完毕", "close", None),
+    ("关于12号的隐患，护栏已经装好", "progress", None),
+    ("好的，#12 我们马上处理", "progress", None),
+])
+def test_close_out_decisions_in_free_text(parse, text, intent, action):
+    got = parse(text)
+    assert (got.intent, got.action, got.issue_id) == (intent, action, 12)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("学校门口的减速带已经铺好了，限速牌也装上了，麻烦交警来验收一下", "progress"),
+    ("校门口红绿灯的事有进展了：交警说下周来修", "progress"),
+    ("查看监控发现一中门口有人打架", "report"),              # 查看 starts a report, not a query
+    ("收到，马上整改", "other"),
+])
+def test_news_without_a_number(parse, text, intent):
+    assert parse(text).intent == intent
+
+
+@pytest.mark.parametrize("text, kind", [("看看逾期的", "overdue"), ("统计一下", "overview"), ("黑榜上有谁", "blacklist")])
+def test_loose_query_forms(parse, text, kind):
+    assert parse(text).query == kind
+
+
+def test_query_straight_after_cha(parse):
+    got = parse("查一中")
+    assert (got.query, got.school) == ("by_school", "鱼峰区第一中学")
