@@ -34,7 +34,7 @@ class Bot:
         self.parser = build_parser(self.plan, self.directory)
         self.wake = threading.Event()
         self.conversation = Conversation(self.db, self.plan, self.directory, self.parser, self.clock,
-                                         on_queued=self.wake.set)
+                                         on_queued=self.wake.set, settings=settings)
         push_base = {"wecom": settings.push_base_wecom, "dingtalk": settings.push_base_dingtalk}
         self.sender = Sender(self.db, self.directory, self.clock, http or requests.Session(),
                              push_base={k: v for k, v in push_base.items() if v})

@@ -45,6 +45,7 @@ def build_argparser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write the ledger (台账) as .xlsx")
     _common(p)
     p.add_argument("--out", required=True)
+    p.add_argument("--now", help="export as if at this ISO time (overdue is counted against it)")
 
     p = sub.add_parser("report", help="write the monthly report")
     _common(p)

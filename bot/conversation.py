@@ -38,7 +38,9 @@ LEADING_MENTION = re.compile(r"^\s*(?:@\S+\s+)+")
 
 
 class Conversation:
-    def __init__(self, db: Database, plan: Plan, directory: Directory, parser, clock: Clock, on_queued=None):
+    def __init__(self, db: Database, plan: Plan, directory: Directory, parser, clock: Clock, on_queued=None,
+                 settings=None):
+        self.settings = settings
         self.db = db
         self.plan = plan
         self.directory = directory
@@ -114,12 +116,13 @@ class Conversation:
         return self._dispatch(s, message, actor, parsed, text, overrides)
 
     def _dispatch(self, s, message: Message, actor: Actor, parsed, text: str, overrides: dict) -> Reply:
-        route = handlers.find(parsed.intent, getattr(parsed, "action", None)) or handlers.find("other", None)
+        route = (handlers.find_command(text) or handlers.find(parsed.intent, getattr(parsed, "action", None))
+                 or handlers.find("other", None))
         ctx = Context(message=message, actor=actor, parsed=parsed, session=s,
                       ledger=Ledger(s, self.plan, self.directory, self.clock, Notices(s, self.plan, self.directory, self.clock)),
                       queries=Queries(s), plan=self.plan, directory=self.directory, clock=self.clock,
                       ask=lambda slot, q: self._ask(s, message, slot, q, text, overrides),
-                      page=lambda title, lines, key: self._page(s, message, title, lines))
+                      page=lambda title, lines, key: self._page(s, message, title, lines), settings=self.settings)
         try:
             with s.begin_nested():
                 return route.func(ctx)

@@ -9,7 +9,8 @@ preload_app = True
 timeout = 30
 graceful_timeout = 10
 accesslog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+# %(U)s is the path without its query string: dashboard tokens and callback signatures stay out of logs
+access_log_format = '%(h)s %(m)s %(U)s %(s)s %(b)s %(M)sms'
 
 
 def post_fork(server, worker):

@@ -2,5 +2,5 @@
 
 Importing this package registers them all; `find()` picks the handler for a parse result.
 """
-from bot.handlers.registry import Context, find, routes  # noqa: F401
-from bot.handlers import report, progress, closeout, query, help, other  # noqa: F401,E402
+from bot.handlers.registry import Context, find, find_command, routes  # noqa: F401
+from bot.handlers import report, progress, closeout, query, dashboard_link, help, other  # noqa: F401,E402

@@ -14,7 +14,7 @@ def _private_enough(ctx: Context) -> bool:
     return not ctx.message.is_group or (group is not None and group.purpose == "taskforce")
 
 
-@handles("dashboard", summary="看板（专班：数据看板链接）", example="看板")
+@handles("dashboard", summary="看板（专班：数据看板链接）", example="看板", commands=("看板", "数据看板", "dashboard"))
 def dashboard_link(ctx: Context) -> Reply:
     if not ctx.actor.sees_everything:
         return Reply("数据看板仅向专班开放。您可以发“统计”查看本单位情况。")

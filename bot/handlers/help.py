@@ -4,9 +4,10 @@ from __future__ import annotations
 from bot.handlers.registry import Context, handles, routes
 from bot.messages import Reply
 
+# (intent, action) pairs each role is shown; roles not listed see everything
 FOR_ROLE = {
-    "teacher": ["report", "progress", "query"],
-    "guest": ["report"],
+    "teacher": {("report", None), ("progress", None), ("query", None)},
+    "guest": {("report", None)},
 }
 
 
@@ -17,7 +18,9 @@ def help_(ctx: Context) -> Reply:
              "发现隐患直接描述即可，例如：后门鱼塘没有护栏，学生放学常去玩。我会登记编号、分类、通知责任单位并设定整改时限。",
              "常用命令："]
     for r in routes():
-        if r.intent in ("help", "other") or (wanted and r.intent not in wanted):
+        if r.intent in ("help", "other") or (wanted and (r.intent, r.action) not in wanted):
+            continue
+        if r.intent == "dashboard" and not ctx.actor.sees_everything:
             continue
         lines.append(f"· {r.summary}：{r.example}")
     if ctx.actor.role in ("taskforce", "admin"):

@@ -25,6 +25,7 @@ class Context:
     clock: Clock
     ask: Callable[[str, str], Reply]   # ask(slot, question): remember the question, return it as the reply
     page: Callable[[str, list[str], str], Reply]   # page(title, lines, key): first page + remember the rest
+    settings: object = None   # bot.settings.Settings, for handlers that build links
 
     @property
     def today(self) -> dt.date:
@@ -38,14 +39,16 @@ class Route:
     func: Callable[[Context], Reply]
     summary: str = ""
     example: str = ""
+    commands: tuple[str, ...] = ()   # exact words that reach this handler without the parser
 
 
 _ROUTES: list[Route] = []
 
 
-def handles(intent: str, action: str | None = None, *, summary: str = "", example: str = ""):
+def handles(intent: str, action: str | None = None, *, summary: str = "", example: str = "",
+            commands: tuple[str, ...] = ()):
     def register(func):
-        _ROUTES.append(Route(intent, action, func, summary, example))
+        _ROUTES.append(Route(intent, action, func, summary, example, tuple(commands)))
         return func
     return register
 
@@ -56,6 +59,12 @@ def find(intent: str, action: str | None) -> Route | None:
         if by_action:
             return by_action[0]
     return next((r for r in _ROUTES if r.intent == intent and r.action is None), None)
+
+
+def find_command(text: str) -> Route | None:
+    """A route named by an exact command word (commands the parser has no intent for)."""
+    word = text.strip().lstrip("/")
+    return next((r for r in _ROUTES if word in r.commands), None)
 
 
 def routes() -> list[Route]:
