@@ -148,9 +148,13 @@ class Parser:
 
     def _free_query(self, text: str, mentions, areas: AreaScores) -> str | None:
         """A question about the ledger (统计, 哪些逾期, 查 某校, 食品安全的进度 …), not a described hazard."""
-        if areas.hazard >= 3 or len(text) > 40:
+        if len(text) > 40:
             return None
         kind = cues.query_kind(text)
+        if kind in EXPLICIT_KINDS and cues.ENDS_AS_QUESTION.search(text):
+            return kind           # "我上报的那个鱼塘的隐患处理了吗": about the ledger, whatever it mentions
+        if areas.hazard >= 3:
+            return None
         asks = cues.asks_for_information(text)
         if mentions and cues.RESPONSIBLE.match(text):
             return self._query_kind(text, None, mentions, areas)
@@ -193,8 +197,10 @@ class Parser:
         strongest = max(areas.scores.values(), default=0.0)
         if cues.QUESTION.search(text) and not cues.PROBLEM.search(text) and len(text) < 15:
             return False     # "明天食堂开门吗" asks, it does not report
-        return strongest >= 2 or (len(text) >= 12 and bool(cues.PROBLEM.search(text)) and strongest > 0) \
-            or (len(text) >= 20 and bool(cues.PROBLEM.search(text)))
+        problem = bool(cues.PROBLEM.search(text))
+        # Strong area words describe a hazard on their own; weaker ones need a word of something wrong.
+        return strongest >= 3 or (strongest >= 2 and problem) or (len(text) >= 12 and problem and strongest > 0) \
+            or (len(text) >= 20 and problem)
 
     # ---- assembling the result ---------------------------------------------------------------
     def _result(self, msg: Message, intent, action, query, cmd, issue, mentions, areas, deadline, sender_unit,

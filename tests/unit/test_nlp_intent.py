@@ -158,3 +158,46 @@ def test_loose_query_forms(parse, text, kind):
 def test_query_straight_after_cha(parse):
     got = parse("查一中")
     assert (got.query, got.school) == ("by_school", "鱼峰区第一中学")
+
+
+@pytest.mark.parametrize("text, intent, issue", [
+    ("住建局回复：第9条反映的危房已经列入改造计划", "progress", 9),
+    ("区教育局：#31 已督促学校整改，下周复查", "progress", 31),
+    ("我是派出所的，#17 那几个社会青年已经训诫了", "progress", 17),
+    ("公安分局已经在校门口设了护学岗", "progress", None),
+    ("隐患第8条还在整改中", "progress", 8),
+    ("#11 暂时还没整改，原因是经费没到位", "progress", 11),
+    ("进展：护栏已经装了一半", "progress", None),
+])
+def test_updates_from_units(parse, text, intent, issue):
+    got = parse(text)
+    assert (got.intent, got.issue_id) == (intent, issue)
+
+
+@pytest.mark.parametrize("text, action", [
+    ("#13 延期申请：施工队下周才能进场，申请延到6月30日", None),
+    ("#13 截止时间改为6月30日", "set_deadline"),
+    ("把#13的期限改到6月30日", "set_deadline"),
+    ("隐患13 限期6月30日前整改完毕", "set_deadline"),
+])
+def test_deadline_changes(parse, text, action):
+    got = parse(text)
+    assert (got.intent, got.action, got.issue_id, got.deadline) == ("progress", action, 13, dt.date(2024, 6, 30))
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("我想看看#13", "detail"), ("#13 现在什么状态", "detail"), ("麻烦发一下第13条的详细信息", "detail"),
+    ("帮我查下白沙中学的隐患", "by_school"), ("一中那边有几个隐患没处理", "by_school"), ("特校的情况怎么样", "by_school"),
+    ("统计一下全区各学校的整改情况", "overview"), ("本月的整改情况汇报一下", "report"),
+    ("这个月的月报出来了吗", "report"), ("哪些隐患快到截止日期了", "due_soon"), ("有没有超期的隐患", "overdue"),
+    ("黑名单里有哪些学校", "blacklist"), ("我上报的那个鱼塘的隐患处理了吗", "mine"),
+    ("防溺水方面整改了多少", "by_category"), ("食品安全问题有几条没整改", "by_category"),
+])
+def test_more_ways_to_ask(parse, text, kind):
+    got = parse(text)
+    assert (got.intent, got.query) == ("query", kind)
+
+
+@pytest.mark.parametrize("text", ["周五开会记得带材料", "你们那边进度快一点", "辛苦了各位", "嗯嗯", "@校园安全助手"])
+def test_more_chatter(parse, text):
+    assert parse(text).intent == "other"
