@@ -172,7 +172,7 @@ def _spans(text, today, _bare):
     """三天内, 两周内, 一个月内, 半个月内, 5个工作日内, 24小时内, 三天后."""
     for m in SPAN.finditer(text):
         amount, unit = m.group(1), m.group(3)
-        n = {"半": None, "几": 3}.get(amount, None) if amount in ("半", "几") else to_int(amount)
+        n = 3 if amount == "几" else to_int(amount)      # "几天内": a few days
         if amount == "半":
             date = today + dt.timedelta(days=15 if "月" in unit else 3 if "周" in unit else 0)
         elif n is None or n > 400:

@@ -19,6 +19,7 @@ from bot.nlp.schools import UnitIndex, school_forms, unit_forms
     ("白沙镇中心小学", "白沙中心小学"),
     ("白沙镇中心小学", "白沙中心校"),
     ("里雍镇中心小学", "里雍中心校"),
+    ("里雍镇中心小学", "里雍小学"),
     ("鱼峰区阳光幼儿园", "阳光幼儿园"),
 ])
 def test_short_forms_are_derived(name, short):
