@@ -5,8 +5,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from urllib.parse import urlsplit
+
 from bot.messages import Message, Reply
 from bot.push import format as push_format
+
+
+SESSION_HOST = "oapi.dingtalk.com"
 
 
 class BadMessage(ValueError):
@@ -25,18 +30,30 @@ def parse(body: bytes, now: dt.datetime) -> DingInbound:
         data = json.loads(body)
     except ValueError:
         raise BadMessage("not JSON") from None
-    if not isinstance(data, dict) or not data.get("msgId"):
+    if not isinstance(data, dict) or not isinstance(data.get("msgId"), str) or not data["msgId"]:
         raise BadMessage("no msgId")
-    sender = data.get("senderStaffId") or data.get("senderId") or ""
+    sender = _str(data.get("senderStaffId")) or _str(data.get("senderId"))
     if not sender:
         raise BadMessage("no sender")
     msgtype = data.get("msgtype", "text")
-    text = str((data.get("text") or {}).get("content", "")) if msgtype == "text" else ""
-    group = str(data.get("conversationType", "2")) == "2"
-    msg = Message(platform="dingtalk", sender_id=str(sender), chat_id=str(data.get("conversationId") or sender),
-                  text=text.strip(), msg_id=str(data["msgId"]), at=now, sender_name=str(data.get("senderNick", "")),
+    text_obj = data.get("text") if isinstance(data.get("text"), dict) else {}
+    text = _str(text_obj.get("content")) if msgtype == "text" else ""
+    group = _str(data.get("conversationType") or "2") == "2"
+    msg = Message(platform="dingtalk", sender_id=sender, chat_id=_str(data.get("conversationId")) or sender,
+                  text=text.strip(), msg_id=data["msgId"], at=now, sender_name=_str(data.get("senderNick")),
                   is_group=group)
-    return DingInbound(msg, str(data.get("sessionWebhook", "")), msgtype == "text")
+    return DingInbound(msg, _session_webhook(_str(data.get("sessionWebhook"))), msgtype == "text")
+
+
+def _session_webhook(url: str) -> str:
+    """Only DingTalk's own sendBySession address: the body is not signed, so never post elsewhere."""
+    parts = urlsplit(url)
+    ok = parts.scheme == "https" and parts.hostname == SESSION_HOST and parts.path == "/robot/sendBySession"
+    return url if ok else ""
+
+
+def _str(value) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
 
 
 def reply_payload(reply: Reply, mention_mobiles: list[str] | None = None) -> dict:

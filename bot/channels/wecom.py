@@ -21,6 +21,16 @@ class BadMessage(ValueError):
     """Decrypted content that is not a message we understand."""
 
 
+def _obj(data: dict, key: str) -> dict:
+    """A nested object of the payload, or {} when it is missing or of the wrong type."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
 @dataclass(frozen=True)
 class AibotInbound:
     kind: str                      # message | event | stream_refresh | unsupported
@@ -37,37 +47,39 @@ def parse_aibot(plaintext: bytes, now: dt.datetime) -> AibotInbound:
         raise BadMessage("not JSON") from None
     if not isinstance(data, dict) or "msgtype" not in data:
         raise BadMessage("no msgtype")
-    msgtype = str(data["msgtype"])
-    sender = (data.get("from") or {}).get("userid", "")
+    msgtype = _str(data["msgtype"])
+    sender = _str(_obj(data, "from").get("userid"))
+    if not sender:
+        raise BadMessage("no sender")
     if msgtype == "stream":
-        return AibotInbound("stream_refresh", stream_id=str((data.get("stream") or {}).get("id", "")))
+        return AibotInbound("stream_refresh", stream_id=_str(_obj(data, "stream").get("id")))
     if msgtype == "event":
-        return AibotInbound("event", event=str((data.get("event") or {}).get("eventtype", "")),
+        return AibotInbound("event", event=_str(_obj(data, "event").get("eventtype")),
                             message=_aibot_message(data, sender, "", now, f"event:{sender}:{data.get('create_time', '')}"))
     text = _aibot_text(data, msgtype)
     if text is None:
         return AibotInbound("unsupported", msgtype=msgtype,
-                            message=_aibot_message(data, sender, "", now, str(data.get("msgid", ""))))
-    if not data.get("msgid"):
+                            message=_aibot_message(data, sender, "", now, _str(data.get("msgid"))))
+    if not _str(data.get("msgid")):
         raise BadMessage("no msgid")
-    return AibotInbound("message", message=_aibot_message(data, sender, text, now, str(data["msgid"])), msgtype=msgtype)
+    return AibotInbound("message", message=_aibot_message(data, sender, text, now, _str(data["msgid"])), msgtype=msgtype)
 
 
 def _aibot_text(data: dict, msgtype: str) -> str | None:
     if msgtype == "text":
-        return str((data.get("text") or {}).get("content", ""))
+        return _str(_obj(data, "text").get("content"))
     if msgtype == "voice":      # WeCom sends speech already turned into text
-        return str((data.get("voice") or {}).get("content", ""))
+        return _str(_obj(data, "voice").get("content"))
     if msgtype == "mixed":
-        items = (data.get("mixed") or {}).get("msg_item") or []
-        return " ".join(str((i.get("text") or {}).get("content", "")) for i in items
+        items = _obj(data, "mixed").get("msg_item")
+        return " ".join(_str(_obj(i, "text").get("content")) for i in (items if isinstance(items, list) else [])
                         if isinstance(i, dict) and i.get("msgtype") == "text")
     return None
 
 
 def _aibot_message(data: dict, sender: str, text: str, now: dt.datetime, msg_id: str) -> Message:
-    chat = data.get("chatid") or sender
-    return Message(platform="wecom", sender_id=str(sender), chat_id=str(chat), text=text, msg_id=msg_id, at=now,
+    chat = _str(data.get("chatid")) or sender
+    return Message(platform="wecom", sender_id=sender, chat_id=chat, text=text, msg_id=msg_id, at=now,
                    is_group=data.get("chattype") == "group")
 
 

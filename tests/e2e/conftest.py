@@ -11,9 +11,10 @@ from bot.settings import load_settings
 
 
 @pytest.fixture
-def platform():
+def platform(clock):
     from tests.platform_sim import FakePushServer
     with FakePushServer() as server:
+        server.clock = lambda: clock.now().timestamp()     # the platform's clock follows the test's
         for key in ("sample-key-yf1z", "sample-key-lyzx", "sample-key-jyj", "sample-key-zb"):
             server.add_wecom_key(key)
         server.add_dingtalk_robot("sample-token-bszx", "SECsample-bszx")

@@ -170,7 +170,7 @@ def test_push_to_dingtalk_group_is_signed(live, aibot, platform):
     say_aibot(live, aibot, "m-bs", "wu.hao", "上报 白沙中学 两个村的学生在学校打群架", chat="wr-zb")
     platform.wait_for(1, timeout=10, platform="dingtalk")
     push = platform.received(platform="dingtalk")[0]
-    assert push["token"] == "sample-token-bszx"
+    assert push["key"] == "sample-token-bszx"
     assert "13800000004" in push["body"]["at"]["atMobiles"]      # 刘洋, the school's leader
 
 
@@ -183,3 +183,12 @@ def test_failed_push_stays_in_outbox(live, aibot, platform):
     with live.bot.db.session() as s:
         failed = s.scalars(select(OutboxMessage).where(OutboxMessage.status == "failed")).all()
         assert len(failed) == 2 and all("93000" in r.last_error for r in failed)
+
+
+def test_dingtalk_session_webhook_elsewhere_is_ignored(live, platform):
+    from tests.platform_sim import dingtalk_headers, dingtalk_text
+    body = dingtalk_text("ding-evil", "wang.fang", "cid-bszx", "统计", "https://evil.example/robot/sendBySession?session=x")
+    headers = dingtalk_headers(DING_SECRET, int(live.bot.clock.now().timestamp() * 1000))
+    resp = live.post("/dingtalk/callback", data=json.dumps(body).encode(), headers={**headers, "Content-Type": "application/json"})
+    assert resp.status_code == 200
+    assert count(live, OutboxMessage, OutboxMessage.kind == "reply") == 0
