@@ -10,6 +10,7 @@ from bot.settings import load_settings
 
 def _logging(level=logging.INFO) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _clock(settings, now: str | None) -> Clock:
@@ -34,6 +35,7 @@ def cmd_serve(args) -> int:
   企业微信 自建应用回调 (单聊):           {base}/wecom/callback
   钉钉 企业内部机器人回调 (HTTP 模式):    {base}/dingtalk/callback
   健康检查:                               {base}/healthz
+  数据看板 (专班):                        {base}/dashboard/?token=<dashboard.token>
   回调的 Token / EncodingAESKey / AppSecret 见 {settings.source or 'var/dev-secrets.yaml'}
   在终端里试用: .venv/bin/python -m bot chat --as zhang.wei
 """, flush=True)
