@@ -19,11 +19,18 @@ class LineDict(dict):
 
 
 class _LineLoader(yaml.SafeLoader):
-    def construct_mapping(self, node, deep=False):  # noqa: D401 - yaml hook
-        mapping = LineDict(super().construct_mapping(node, deep=True))
-        mapping.line = node.start_mark.line + 1
-        mapping.lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
-        return mapping
+    pass
+
+
+def _construct_map(loader: _LineLoader, node) -> LineDict:
+    mapping = LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    mapping.lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
+    return mapping
+
+
+# PyYAML's own map constructor builds plain dicts; ours keeps each key's line.
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
 
 
 def load(path: str | Path) -> Any:
