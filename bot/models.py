@@ -194,3 +194,17 @@ class SentPush(Base):
     target: Mapped[str] = mapped_column(String(250))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     __table_args__ = (Index("ix_sent_pushes_target_at", "target", "at"),)
+
+
+class ReminderLog(Base):
+    """One reminder item owed and taken by a sweep: (kind, issue, period) exists once, so a second
+    sweep, a restart or a second instance never sends the same item again."""
+
+    __tablename__ = "reminder_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    issue_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    period: Mapped[str] = mapped_column(String(60))
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import zlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
@@ -138,7 +139,7 @@ class Sender:
         try:
             resp = self.http.post(url, json=body, timeout=self.timeout)
         except Exception as exc:  # noqa: BLE001 - any network failure is worth another try
-            return "retry", f"{type(exc).__name__}: {exc}"[:300]
+            return "retry", _redact_text(f"{type(exc).__name__}: {exc}")[:300]
         if resp.status_code >= 500 or resp.status_code == 429:
             return "retry", f"HTTP {resp.status_code}"
         if resp.status_code != 200:
@@ -202,6 +203,14 @@ class Sender:
     def prune(self, keep: dt.timedelta = dt.timedelta(hours=1)) -> None:
         with self.db.session() as s:
             s.query(SentPush).filter(SentPush.at < self.clock.now() - keep).delete()
+
+
+_QUERY = re.compile(r"\?[^\s'\")]*")
+
+
+def _redact_text(text: str) -> str:
+    """Exception messages quote the URL: drop every query string (keys, tokens, signs) from them."""
+    return _QUERY.sub("?…", text)
 
 
 def _redact(url: str) -> str:

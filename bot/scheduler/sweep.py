@@ -1,0 +1,175 @@
+"""A sweep: work out what is owed now, take each item once, queue one digest per group.
+
+Items are taken with INSERT … ON CONFLICT DO NOTHING RETURNING, in the same transaction as the
+outbox rows they produce: of two sweeps racing (two processes, a restart mid-sweep), only the one
+whose insert succeeded sends an item, and a sweep that dies leaves neither log nor outbox rows."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from bot import texts
+from bot.clock import SHANGHAI
+from bot.directory import Directory, Group
+from bot.models import CLOSED, Issue, ReminderLog
+from bot.plan import Plan
+from bot.push import format as push_format
+from bot.push.outbox import enqueue
+from bot.scheduler.calendar import WorkCalendar
+from bot.scheduler.digest import Digest
+from bot.scheduler.rules import IssueRow, Owed, owed_for_campaign, owed_for_issue
+from bot.services.routing import groups_for, responsible_units
+
+log = logging.getLogger("bot.scheduler")
+CHUNK = 2000
+
+
+@dataclass
+class SweepResult:
+    at: dt.datetime
+    taken: int = 0
+    skipped_off_hours: int = 0
+    messages: list[tuple[Group, dict]] = field(default_factory=list)   # (group, payload) queued
+
+    def summary(self) -> str:
+        return (f"{self.at:%Y-%m-%d %H:%M} 扫描：新提醒 {self.taken} 项，排入推送 {len(self.messages)} 条"
+                + (f"，非工作时间暂缓 {self.skipped_off_hours} 项" if self.skipped_off_hours else ""))
+
+
+class Sweeper:
+    def __init__(self, plan: Plan, directory: Directory):
+        self.plan = plan
+        self.directory = directory
+        self.calendar = WorkCalendar(plan.reminders.work_hours)
+        self._groups = lru_cache(maxsize=4096)(self._issue_groups)
+
+    def run(self, session: Session, now: dt.datetime) -> SweepResult:
+        today = now.date()
+        working = self.calendar.is_working_time(now)
+        result = SweepResult(now)
+        digests: dict[str, Digest] = {}
+        for rows in self._issue_chunks(session, today):
+            owed = [o for row in rows for o in owed_for_issue(row, today, self.plan.reminders)]
+            owed = self._in_hours(owed, working, result)
+            taken = self._take(session, owed, now)
+            result.taken += len(taken)
+            for item, log_id in taken:
+                for group in self._targets(item):
+                    digests.setdefault(group.chat_id, Digest(group)).add(item, log_id)
+        campaign = self._in_hours(owed_for_campaign(today, self.plan.reminders, self.plan.milestones), working, result)
+        taken = self._take(session, campaign, now)
+        result.taken += len(taken)
+        for item, log_id in taken:
+            self._campaign_notice(session, item, log_id, today, digests)
+        for digest in digests.values():
+            self._queue(session, digest, now, result)
+        if result.taken:
+            log.info(result.summary())
+        return result
+
+    # --- reading the ledger in bounded chunks --------------------------------------------------
+    def _issue_chunks(self, session: Session, today: dt.date):
+        recheck = self.plan.reminders.recheck_after_days
+        since = dt.datetime.combine(today - dt.timedelta(days=recheck + 31), dt.time(), tzinfo=dt.timezone.utc)
+        q = (select(Issue.id, Issue.area, Issue.school, Issue.description, Issue.deadline, Issue.status,
+                    Issue.supervised, Issue.severity, Issue.closed_at)
+             .where(or_(Issue.status != CLOSED, and_(Issue.status == CLOSED, Issue.closed_at >= since)))
+             .order_by(Issue.id))
+        last = 0
+        while True:   # keyset pages: memory stays flat however many issues there are
+            rows = session.execute(q.where(Issue.id > last).limit(CHUNK)).all()
+            if not rows:
+                return
+            last = rows[-1].id
+            yield [IssueRow(r.id, r.area, r.school, r.description, r.deadline, r.status, r.supervised, r.severity,
+                            r.closed_at.astimezone(SHANGHAI).date() if r.closed_at else None) for r in rows]
+
+    def _in_hours(self, owed: list[Owed], working: bool, result: SweepResult) -> list[Owed]:
+        """Outside working time only urgent items (重大, escalations) go out; the rest wait for the next
+        working sweep, which still owes them because their windows are keyed by deadline or week."""
+        if working:
+            return owed
+        kept = [o for o in owed if o.urgent]
+        result.skipped_off_hours += len(owed) - len(kept)
+        return kept
+
+    # --- taking items once ---------------------------------------------------------------------
+    def _take(self, session: Session, owed: list[Owed], now: dt.datetime) -> list[tuple[Owed, int]]:
+        if not owed:
+            return []
+        by_key = {o.key: o for o in owed}
+        values = [dict(key=o.key, kind=o.kind, issue_id=o.issue.id if o.issue else None, period=o.period,
+                       late=o.late, created_at=now) for o in by_key.values()]
+        if session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        taken = []
+        for start in range(0, len(values), 500):
+            stmt = (insert(ReminderLog).values(values[start:start + 500])
+                    .on_conflict_do_nothing(index_elements=["key"]).returning(ReminderLog.id, ReminderLog.key))
+            taken += [(by_key[key], log_id) for log_id, key in session.execute(stmt).all()]
+        return taken
+
+    # --- where items go ------------------------------------------------------------------------
+    def _issue_groups(self, area: int, school: str | None, kind: str) -> tuple[Group, ...]:
+        taskforce = tuple(self.directory.taskforce_groups())
+        if kind == "escalation":
+            return taskforce
+        units = responsible_units(self.plan, self.directory, area, school)
+        groups = tuple(groups_for(self.directory, units))
+        if kind == "recheck":
+            return tuple(g for g in groups if school in g.units) or groups
+        return groups + (taskforce if kind == "supervised" else ())
+
+    def _targets(self, item: Owed) -> tuple[Group, ...]:
+        kind = item.kind if item.kind in ("escalation", "supervised", "recheck") else "issue"
+        return self._groups(item.issue.area, item.issue.school, kind)
+
+    def _campaign_notice(self, session, item: Owed, log_id: int, today: dt.date, digests: dict) -> None:
+        if item.kind == "blacklist":
+            groups, lines = self.directory.taskforce_groups(), self._blacklist_lines(session, today)
+        elif item.kind == "monthly":
+            groups = self.directory.taskforce_groups()
+            lines = [f"📅 请于{today.month}月{self.plan.reminders.monthly_report_day}日前向市教育局报送本月集中整治工作情况"
+                     f"（还剩{item.days}天）。发“月报”查看本月数据。" + ("（补发）" if item.late else "")]
+        else:
+            m = item.milestone
+            groups = self._audience(m.audience)
+            when = "今天" if item.days == 0 else f"还有{item.days}天"
+            lines = [f"🗓 工作节点：{texts.date_full(m.date)}（{when}）{m.title}。" + ("（补发）" if item.late else "")]
+        for group in groups:
+            digests.setdefault(group.chat_id, Digest(group)).add_text(lines, log_id)
+
+    def _blacklist_lines(self, session, today: dt.date) -> list[str]:
+        from bot.services.actors import Actor
+        from bot.services.queries import Queries
+        days = self.plan.reminders.escalate_after_days
+        entries = Queries(session).blacklist(Actor("scheduler", "专班", "taskforce", None), today, days)
+        head = f"📢 **本周黑榜通报**（逾期超过{days}天未整改，{texts.date(today)}）"
+        if not entries:
+            return [head, "本周没有单位上黑榜。"]
+        return [head] + [f"{i}. {e.unit}：逾期 {e.overdue} 条，最长 {e.worst_days} 天" for i, e in enumerate(entries[:20], 1)]
+
+    def _audience(self, audience: tuple[str, ...]) -> list[Group]:
+        if "all" in audience:
+            return list(self.directory.groups)
+        return [g for g in self.directory.groups if g.purpose in audience]
+
+    # --- queuing -------------------------------------------------------------------------------
+    def _queue(self, session: Session, digest: Digest, now: dt.datetime, result: SweepResult) -> None:
+        group = digest.group
+        if group.platform not in ("wecom", "dingtalk"):
+            return
+        people = [p for u in group.units for p in self.directory.people_of(u, "leader")]
+        mentions = {"mention_userids": [p.id for p in people], "mention_mobiles": [p.mobile for p in people if p.mobile]}
+        head = f"**校园安全整改提醒**（{now.month}月{now.day}日 {now:%H:%M}）"
+        for i, payload in enumerate(push_format.split(group.platform, head, digest.body(), mentions)):
+            enqueue(session, key=f"digest:{group.chat_id}:{digest.first_id}:{i}", platform=group.platform,
+                    group_chat_id=group.chat_id, payload=payload, now=now, kind="reminder", urgent=digest.urgent)
+            result.messages.append((group, payload))
