@@ -1,7 +1,7 @@
 """Mirror the directory file into the database, so reports and the dashboard can join on it."""
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 
 from bot.db import Database
 from bot.directory import Directory
@@ -10,6 +10,8 @@ from bot.models import Group, Person, Unit
 
 def sync_directory(db: Database, directory: Directory) -> None:
     with db.session() as s:
+        if not db.is_sqlite:   # several processes start at once: one rewrites the mirror at a time
+            s.execute(text("SELECT pg_advisory_xact_lock(727002)"))
         s.execute(delete(Unit))
         s.execute(delete(Person))
         s.execute(delete(Group))
