@@ -25,6 +25,7 @@ class AreaScores:
     scores: dict[int, float]      # every word
     hazard: float                 # words other than the plan's own area names: a described problem
     named: tuple[int, ...]        # areas named outright (食品安全, 防溺水 …), in order of mention
+    denied: tuple[int, ...] = ()  # areas named inside a negation ("不是食品的问题，是…"): not this one
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,15 @@ def score(tokens, lexicon: Lexicon, skip: list[tuple[int, int]] = ()) -> AreaSco
     seen: dict[str, int] = {}
     hazard = 0.0
     named: list[int] = []
+    denied: list[int] = []
     for word, start, end in tokens:
         weights = lexicon.weights.get(word)
-        if not weights or any(start < e and s < end for s, e in skip):
+        if not weights:
+            continue
+        if any(start < e and s < end for s, e in skip):
+            # "不是交通的问题" rules the area out; "不是食堂的问题" only says the place is not the point.
+            if word in lexicon.area_names and word not in lexicon.locations:
+                denied.append(lexicon.area_names[word])
             continue
         seen[word] = seen.get(word, 0) + 1
         if seen[word] > MAX_REPEATS:
@@ -57,13 +64,15 @@ def score(tokens, lexicon: Lexicon, skip: list[tuple[int, int]] = ()) -> AreaSco
             named.append(lexicon.area_names[word])
         else:
             hazard += max(weights.values())
-    return AreaScores(scores, hazard, tuple(dict.fromkeys(named)))
+    return AreaScores(scores, hazard, tuple(dict.fromkeys(named)), tuple(dict.fromkeys(denied)))
 
 
 def classify(result: AreaScores, lexicon: Lexicon, plan) -> AreaGuess:
     order = {area: i for i, area in enumerate(lexicon.tie_order)}
     ranked = sorted((a for a, s in result.scores.items() if s > 0),
                     key=lambda a: (-result.scores[a], order.get(a, 99)))
+    if result.denied and any(a not in result.denied for a in ranked):
+        ranked = [a for a in ranked if a not in result.denied]
     if not ranked:
         return AreaGuess(None, 0.0, (), None)
     best = result.scores[ranked[0]]

@@ -1,0 +1,126 @@
+"""Rule families added while measuring the parser on a held-out set it was never tuned on."""
+import datetime as dt
+
+import pytest
+
+from bot.nlp import build_parser
+from bot.nlp.deadlines import find_deadline
+from bot.nlp.issues import find_issue
+
+TODAY = dt.date(2024, 6, 3)   # a Monday
+
+
+@pytest.fixture(scope="module")
+def parse(plan, directory):
+    parser = build_parser(plan, directory)
+    return lambda text, today=TODAY: parser.parse(text, today)
+
+
+# ---- "不是X的问题，是Y": an area named in X is ruled out, a place named in X only stops counting --------
+@pytest.mark.parametrize("text, area, denied", [
+    ("不是食品的问题，是食堂的燃气管道老化漏气，厨房里一股煤气味", {2, 8}, 6),
+    ("不是交通的问题，是那个孩子在校车上被大孩子扇耳光，司机看见了也不管", {3}, 4),
+    ("不是心理的问题，是宿舍晚上没有宿管，学生闹到半夜", {8}, 5),
+    ("不是溺水的事，是河边的小卖部卖过期零食", {6}, 9),
+])
+def test_an_area_named_in_a_negation_is_ruled_out(parse, text, area, denied):
+    got = parse(text)
+    assert got.intent == "report" and got.category in area and got.category != denied
+
+
+def test_a_place_in_a_negation_does_not_rule_out_its_area(parse):
+    assert parse("不是食堂的问题，是学校门口流动摊贩卖的烤肠不卫生").category == 6
+
+
+def test_a_negation_that_names_the_only_evidence_still_classifies(parse):
+    # nothing else to go on: the denied area is better than no area at all
+    assert parse("不是食品安全的问题，是别的问题，老是没人管").intent in ("report", "other")
+
+
+# ---- vocabulary families: everyday words for each area --------------------------------------------
+@pytest.mark.parametrize("text, areas", [
+    ("消防通道被私家车堵死了，真着火了消防车都进不来", {2, 8}),
+    ("化学实验室的危化品没有双人双锁，钥匙就挂在门边上", {2, 8}),
+    ("实验楼配电箱门坏了，电线裸露在外面", {2, 8}),
+    ("有家长在校门口跟班主任吵起来了，扬言要带人来学校算账", {3}),
+    ("体育老师罚跪罚站，还揪学生耳朵", {3}),
+    ("村里有个醉汉拿着刀在校门口骂人", {3}),
+    ("好几个学生骑共享单车上学，在车道上并排骑", {4}),
+    ("初一有个孩子早恋被家长发现，回家被骂了一顿，第二天就不来上学了", {5}),
+    ("有个学生老是用圆规划自己的胳膊，袖子一拉全是伤", {5}),
+    ("高三女生考砸了在走廊里大哭，说爸妈会打死她", {5}),
+    ("营养餐的牛奶有好几箱胀包了，还在发给学生", {6}),
+    ("校门口小卖部的辣条没有生产日期也没有保质期", {6}),
+    ("法治课就是放个视频，学生连民法典是什么都不知道", {7}),
+    ("学校让家长签后果自负的协议，根本没有法律依据", {7, 3}),
+    ("周末好几个住校生翻墙出去上网吧，通宵打游戏", {8}),
+    ("校医室没有执业医师，学生发烧了只能自己扛", {8}),
+    ("包工头带着农民工堵在校门口讨工程款", {8}),
+    ("村里的排灌站没有防护栏，水流很急", {9}),
+    ("工地挖的深坑下过雨积满了水，小孩子在坑边玩", {9, 2}),
+    ("昨晚山洪下来，学生放学要蹚水过河", {9}),
+])
+def test_area_vocabulary(parse, text, areas):
+    got = parse(text)
+    assert got.intent == "report" and got.category in areas
+
+
+# ---- intents: own unit's news, help, questions with 啥 ---------------------------------------------
+@pytest.mark.parametrize("text", [
+    "我们已经跟那几家网吧老板谈过了，不再让未成年人进，后面会不定期去查",
+    "我局已经对那家小卖部立案调查，过期食品全部封存",
+    "我们这边已经派人去河边巡查了，警示牌也立了",
+])
+def test_own_unit_news_is_progress(parse, text):
+    assert parse(text).intent == "progress"
+
+
+@pytest.mark.parametrize("text", [
+    "我们学校已经三个月没发工资了，老师们都有意见",
+    "我们已经反映过好几次了，校门口的红绿灯还是坏的",
+    "我们已经有两个学生在河里出过事了，河边还是没有护栏",
+])
+def test_own_complaints_stay_reports(parse, text):
+    assert parse(text).intent == "report"
+
+
+@pytest.mark.parametrize("text", ["不会用，教教我", "这个不会操作啊", "教一下我怎么报"])
+def test_help_in_plain_words(parse, text):
+    assert parse(text).intent == "help"
+
+
+@pytest.mark.parametrize("text", ["今天食堂吃啥", "明天放学是啥时候"])
+def test_a_short_question_with_sha_is_not_a_report(parse, text):
+    assert parse(text).intent == "other"
+
+
+# ---- query kinds --------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, kind", [
+    ("这次被通报的是哪些学校", "blacklist"),
+    ("超时还没改的有哪些", "overdue"),
+    ("我报过哪些", "mine"),
+    ("我提交了哪些隐患", "mine"),
+])
+def test_query_kinds(parse, text, kind):
+    got = parse(text)
+    assert (got.intent, got.query) == ("query", kind)
+
+
+# ---- issue numbers and deadlines ------------------------------------------------------------------
+@pytest.mark.parametrize("text, want", [("编号为8的隐患，派出所已经约谈了家长", 8), ("编号是12的那条已经整改", 12)])
+def test_issue_number_with_wei(text, want):
+    assert find_issue(text).number == want
+
+
+@pytest.mark.parametrize("text", [
+    "初三两个班约好周五放学在后山打架",
+    "周三下班以后宿舍没人管",
+    "明天放学有家长来闹",
+])
+def test_a_day_followed_by_school_hours_is_when_not_by_when(text):
+    assert find_deadline(text, TODAY) is None or text.startswith("明天")
+
+
+def test_school_hours_with_qian_is_a_deadline():
+    assert find_deadline("周五放学前要把护栏装好", TODAY).date == dt.date(2024, 6, 7)
+    assert find_deadline("今天下班前全部停用", TODAY).date == TODAY
