@@ -202,9 +202,17 @@ def _named_days(text, today, bare_tail):
         yield _make(today + dt.timedelta(days=offsets.get(word, 0)), text, m.start(), m.end())
 
 
-def _month_ends(text, today, _bare):
+# "延期到月底", "于年底": a word before the phrase that makes it the date something is due.
+_DUE_BEFORE = re.compile(r"(?:到|至|于|在|截止|截至|限|最迟|最晚|务必|必须|争取|力争|预计)\s*$")
+
+
+def _month_ends(text, today, bare_tail):
     for m in MONTH_END.finditer(text):
         prefix, word = m.group(1) or "", m.group(2)
+        by, _ = _explicit_after(text, m.end())
+        at_tail = bare_tail and not text[m.end():].strip(" ，,。.!！")
+        if not (by or at_tail or _due_verb_follows(text, m.end()) or _DUE_BEFORE.search(text[:m.start()])):
+            continue     # "年底考核全靠补材料": when something happens, not when it is due
         if word in ("年底", "年末"):
             date = dt.date(today.year, 12, 31)
         else:

@@ -67,12 +67,16 @@ HELP_HOW = re.compile(r"不会(?:用|操作|弄|使用)|教(?:教|一下|下)我
 QUESTION = re.compile(r"[?？吗呢么嘛]|什么|啥|怎么|如何|咋|哪|谁|多少|是否|能不能|可不可以|有没有")
 
 
+# "使用说明发一下", "给我看看命令": asking for something to be sent or shown.
+REQUEST = re.compile(r"发一下|发个|发我|给我|看一下|看看|来一份|说一下|讲一下|介绍一下|说说")
+
+
 def is_help(text: str) -> bool:
     if len(text) > 30:
         return False
     if HELP_HOW.search(text):
         return True
-    return bool(HELP_WORDS.search(text)) and (bool(QUESTION.search(text)) or len(text) <= 6)
+    return bool(HELP_WORDS.search(text)) and (bool(QUESTION.search(text) or REQUEST.search(text)) or len(text) <= 6)
 
 
 # ---- progress and close-out -------------------------------------------------------------------
@@ -113,12 +117,27 @@ REOPEN = re.compile(r"回头看|又出现|重新出现|又被|又坏|反弹|复�
 STATUS_ONLY = re.compile(r"已经?(?:[^，,。；;]{0,8}?)(?:装好|修好|换好|弄好|铺好|整改|处理|完成|到位|落实|安装|更换|解决|"
                          r"拆除|清理|上岗|到岗|配齐|装上|换上)|"
                          r"已经?[^，,。；;]{0,10}?(?:设了|装了|建了|安排了|配了|落实了|成立了|换了|修了|铺了|贴了|约谈了|"
-                         r"训诫了|拆了|清理了|加了|派了|联系了|通知了|督促了|召开了|开展了|组织了|签了)")
+                         r"训诫了|拆了|清理了|加了|派了|联系了|通知了|督促了|召开了|开展了|组织了|签了|开了|开过|谈了|谈过|"
+                         r"沟通了|沟通过|协商了|对接了|送到|送去|劝离|封存|立案|清走|取缔|叫停|停用|关停)")
 
 # "我们已经跟网吧老板谈过了": the writer's own unit tells what it has done, news not a new hazard.
 OWN_NEWS = re.compile(r"^(?:我们|我校|我局|我所|我队|本校|本局|本所|我单位|我们单位|我们学校|我们局|我们大队|我们所)"
                       r"\s*(?:这边|这里)?\s*(?:都|也)?\s*(?:已经|已(?!经))(?!\s*(?:有|是|连续|快|好几|反映|报|说|提|催|"
                       r"[\d一二两三四五六七八九十几多]))")
+
+# "上次那个吊扇的问题已经修好了", "那个走失的孩子的事情，学校已经开了专题会": a known matter, with news.
+REFERS_BACK = re.compile(r"^(?:关于)?\s*(?:上次|上回|之前|前面|前几天|那个|这个)\s*(?:说的|提的|那个|这个)?"
+                         r"[^，,。；;]{1,20}?的(?:事情?|问题|情况|隐患)")
+STILL_WRONG = re.compile(r"还是|仍然|依然|依旧|又|一直没|还没人|没人管|不管|没整改|没解决")
+
+
+def refers_back_with_news(text: str) -> bool:
+    m = REFERS_BACK.search(text)
+    if not m:
+        return False
+    rest = text[m.end():]
+    return bool(re.search(r"已经?|了[，,。]?$|好了|完了", rest)) and not STILL_WRONG.search(rest)
+
 
 # "上次报的…", "之前反映的…": a message about an issue already on the ledger, without its number.
 EARLIER = re.compile(r"(?:上次|之前|前几天|前天|昨天|上周|上回|刚才|早上|前面|先前|此前|那天|上个月)\s*(?:我|我们)?"

@@ -124,3 +124,64 @@ def test_a_day_followed_by_school_hours_is_when_not_by_when(text):
 def test_school_hours_with_qian_is_a_deadline():
     assert find_deadline("周五放学前要把护栏装好", TODAY).date == dt.date(2024, 6, 7)
     assert find_deadline("今天下班前全部停用", TODAY).date == TODAY
+
+
+# ---- second round: a known matter with news, 使用说明发一下, 第十四条, month ends that are not due ----------
+@pytest.mark.parametrize("text, intent", [
+    ("那个走失的孩子的事情，学校已经开了专题会，门口加了一个保安", "progress"),
+    ("关于上回说的吊扇松动的事，总务处已经派人看过了", "progress"),
+    ("上次那个吊扇的问题已经修好了，麻烦销号", "close"),
+    ("那个鱼塘的事情，到现在还是没人管，护栏一直没装", "report"),
+])
+def test_a_known_matter_with_news(parse, text, intent):
+    assert parse(text).intent == intent
+
+
+@pytest.mark.parametrize("text", ["使用说明发一下", "命令给我看看", "菜单发我"])
+def test_help_asked_as_a_request(parse, text):
+    assert parse(text).intent == "help"
+
+
+@pytest.mark.parametrize("text, want", [
+    ("第十四条 宿舍门锁换了一半，剩下的下周换", 14),
+    ("第3条 教学楼的栏杆已经换好", 3),
+])
+def test_numbered_article_before_a_place_word(text, want):
+    assert find_issue(text).number == want
+
+
+@pytest.mark.parametrize("text", ["第3号教学楼的栏杆松了", "第2号宿舍楼晚上没人"])
+def test_numbered_building_is_not_an_issue(text):
+    assert find_issue(text) is None
+
+
+@pytest.mark.parametrize("text, want", [
+    ("年底考核全靠补材料", None),
+    ("月底开家长会的时候再说", None),
+    ("预计本月底完成", "2024-06-30"),
+    ("能不能延期到月底", "2024-06-30"),
+    ("月底前要把机制建起来", "2024-06-30"),
+    ("年底之前把培训做完", "2024-12-31"),
+])
+def test_month_end_only_when_due(text, want):
+    found = find_deadline(text, TODAY)
+    assert (found.date.isoformat() if found else None) == want
+
+
+def test_month_end_at_the_tail_of_a_command(parse):
+    assert parse("/report 屏山小学 道法课没开齐 月底").deadline == dt.date(2024, 6, 30)
+
+
+@pytest.mark.parametrize("text, area", [
+    ("不是心理的问题，这孩子是被他爸打的，身上都是淤青", 3),
+    ("班里有个孩子被几个同学联合起来孤立，吃饭都没人跟她坐一起", 3),
+    ("有个女孩子最近总说自己胖，饭也不吃，瘦得只剩皮包骨", 5),
+    ("听说有学生把同学的裸照发到了班级群里", 3),
+    ("老师们都不知道教师法和义务教育法的规定", 7),
+    ("区里开的安全会议学校都派门卫去参加，回来也不传达", 1),
+    ("食堂操作间地面油污很厚，排水沟堵了", 6),
+    ("图书馆的书架没固定，上次有个书架倒了差点砸到学生", 8),
+])
+def test_area_vocabulary_second_round(parse, text, area):
+    got = parse(text)
+    assert got.intent == "report" and got.category == area
