@@ -41,6 +41,9 @@ WEEKDAY = re.compile(r"(下下个?|下个?|本|这个?|这一|今)?\s*(?:周|星
 WEEK_SPAN = re.compile(r"(下下个?|下个?|本|这个?)\s*(?:周|星期|礼拜)\s*(?:之内|以内|内|前|之前)")
 SPAN = re.compile(r"(?:限|在)?\s*(" + NUM + r"|半|几)\s*(个)?\s*(工作日|天|日|周|星期|礼拜|个?月|小时)\s*(?:半)?"
                   r"\s*(?:时间)?\s*(之内|以内|内|里|后|之后|为限)")
+# "限期10天", "期限一周": a span after 限期 needs no 内 (a bare "限7天" stays unread).
+SPAN_LIMIT = re.compile(r"(?:限期|期限)\s*(?:为|是)?\s*(" + NUM + r"|半)\s*(个)?\s*(工作日|天|日|周|星期|礼拜|个?月)"
+                        r"(?!\s*(?:之内|以内|内|里|后|之后|为限))")
 NAMED_DAY = re.compile(r"(大后天|后天|明天|明日|明早|明晚|今天|今日|今晚|当天|当日)")
 MONTH_END = re.compile(r"(下个?|本|这个?|当|今|" + NUM + r"\s*(?=月))?\s*(月底|月末|月中|年底|年末)")
 FESTIVAL = re.compile(r"(元旦|春节|过年|年前|清明|劳动节|五一|端午|中秋|国庆|十一)\s*(?:节|假期?|放假|长假|小长假)?\s*"
@@ -170,7 +173,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 def _spans(text, today, _bare):
     """三天内, 两周内, 一个月内, 半个月内, 5个工作日内, 24小时内, 三天后."""
-    for m in SPAN.finditer(text):
+    for m in [*SPAN.finditer(text), *SPAN_LIMIT.finditer(text)]:
         amount, unit = m.group(1), m.group(3)
         n = 3 if amount == "几" else to_int(amount)      # "几天内": a few days
         if amount == "半":

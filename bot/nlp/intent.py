@@ -152,7 +152,7 @@ QUERY_KINDS = (
     ("report", re.compile(r"月报|月度报告|月度总结|(?:本月|这个月|上个?月|月度|每月)的?(?:整改)?(?:情况)?(?:报告|总结|报表|汇报)|"
                           r"整改报告|(?:出|生成|导出|做|写)一?份.{0,8}报告")),
     ("mine", re.compile(r"我(?:上报|报|提交|反映|发)(?:过|了)?(?:的|哪些|什么|几)|我的(?:隐患|上报|问题)|我们?(?:学校|单位)?报的")),
-    ("overview", re.compile(r"统计|汇总|总体|整体|全区|总共|一共|多少|概况|总览|总的情况|全部隐患|所有隐患")),
+    ("overview", re.compile(r"整改率|完成率|销号率|统计|汇总|总体|整体|全区|总共|一共|多少|概况|总览|总的情况|全部隐患|所有隐患")),
 )
 # Asking words that, with a school or an area named, make a message a question about the ledger.
 ENDS_AS_QUESTION = re.compile(r"(?:[吗呢]|没有?)[?？]*$|[?？]$")

@@ -17,6 +17,7 @@ from bot.nlp.text import MAX_CHARS, has_content, normalise, strip_mentions, trim
 from bot.nlp.tokenizer import build_tokenizer, tokens
 from bot.nlp.vocabulary import build_lexicon
 
+BARE = re.compile(r"[\s,，。.!！?？:：、~～的呢呀啊]+")
 EXPLICIT_KINDS = ("blacklist", "overdue", "due_soon", "report", "mine")
 LABEL = re.compile(r"^\s*(?:进展|进度|整改情况|整改进展|情况|更新|说明|理由|原因)\s*[:：]?\s*")
 # "能不能延到7月5日" asks for more time; "#12 限期 6月20日" sets it.
@@ -151,6 +152,8 @@ class Parser:
         """A question about the ledger (统计, 哪些逾期, 查 某校, 食品安全的进度 …), not a described hazard."""
         if len(text) > 40:
             return None
+        if mentions and not BARE.sub("", _blank(text, [(m.start, m.end) for m in mentions])):
+            return self._query_kind(text, None, mentions, areas)     # "白沙镇中学" alone: its ledger
         kind = cues.query_kind(text)
         if kind in EXPLICIT_KINDS and cues.ENDS_AS_QUESTION.search(text):
             return kind           # "我上报的那个鱼塘的隐患处理了吗": about the ledger, whatever it mentions

@@ -185,3 +185,36 @@ def test_month_end_at_the_tail_of_a_command(parse):
 def test_area_vocabulary_second_round(parse, text, area):
     got = parse(text)
     assert got.intent == "report" and got.category == area
+
+
+# ---- third round: more ways to write a number, 限期N天, a school alone, 整改率 ------------------------
+@pytest.mark.parametrize("text, want", [
+    ("12#隐患已整改，申请销号", 12),
+    ("No.12 进展：已联系交警", 12),
+    ("隐患（12）已经处理完毕，请销号", 12),
+    ("问题【7】还在整改", 7),
+])
+def test_more_issue_forms(text, want):
+    assert find_issue(text).number == want
+
+
+@pytest.mark.parametrize("text", ["3#楼的楼梯扶手松了", "no problem", "隐患（3处）没整改"])
+def test_not_issue_forms(text):
+    assert find_issue(text) is None
+
+
+def test_span_after_xianqi_needs_no_nei():
+    assert find_deadline("食堂没有留样 限期10天", dt.date(2023, 6, 14)).date == dt.date(2023, 6, 24)
+    assert find_deadline("期限一周", dt.date(2023, 6, 14)).date == dt.date(2023, 6, 21)
+
+
+@pytest.mark.parametrize("text, school", [("白沙镇中学", "白沙镇中学"), ("屏山小学？", "屏山小学"), ("鱼峰一中的", "鱼峰区第一中学")])
+def test_a_school_alone_asks_for_its_ledger(parse, text, school):
+    got = parse(text)
+    assert (got.intent, got.query, got.school) == ("query", "by_school", school)
+
+
+@pytest.mark.parametrize("text", ["整改率", "完成率多少", "销号率"])
+def test_rates_are_the_overview(parse, text):
+    got = parse(text)
+    assert (got.intent, got.query) == ("query", "overview")
