@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 
 from flask import Flask, Response, request
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot.channels import dingtalk, wecom
-from bot.channels.crypto import (CryptoError, SignatureError, WeComCrypto, verify_dingtalk_callback)
+from bot.channels.crypto import (CryptoError, ReceiveIdError, SignatureError, StaleRequestError, WeComCrypto,
+                                 verify_dingtalk_callback)
 from bot.messages import Reply
 from bot.push.outbox import enqueue
 
 log = logging.getLogger("bot.channels")
 
+DINGTALK_MAX_SKEW = 3600   # DingTalk itself refuses timestamps more than an hour off
 JSON_TYPES = ("application/json", "text/json", "text/plain", "")
 XML_TYPES = ("text/xml", "application/xml", "text/plain", "")
 WELCOME = "您好，我是校园安全整治助手。发现安全隐患直接描述发给我即可，发“帮助”查看用法。"
@@ -31,6 +34,40 @@ def _content_type_ok(allowed: tuple[str, ...]) -> bool:
     return (request.mimetype or "") in allowed
 
 
+def _too_large(limit: int) -> bool:
+    """Judged on the declared Content-Length, before a byte of the body is read."""
+    return request.content_length is not None and request.content_length > limit
+
+
+def _body(limit: int) -> bytes | None:
+    """The body, or None when it turns out larger than allowed (a chunked body declares no length).
+
+    Read in pieces: a de-chunking stream hands out one chunk per read, so one read is not the body."""
+    parts, size = [], 0
+    try:
+        while size <= limit:
+            piece = request.stream.read(min(65536, limit + 1 - size))
+            if not piece:
+                return b"".join(parts)
+            parts.append(piece)
+            size += len(piece)
+    except RequestEntityTooLarge:
+        pass
+    return None
+
+
+def _missing(q, names: tuple[str, ...]) -> str:
+    return ", ".join(n for n in names if not q.get(n))
+
+
+def _unavailable(channel: str, exc: Exception) -> Response:
+    # The database is away (restart, fail-over): a non-200 makes the platform retry the same message,
+    # and nothing was committed, so the retry is handled as if it were the first delivery.
+    log.warning("%s refused (503): database unavailable (%s) from %s", channel, type(exc).__name__,
+                request.remote_addr)
+    return Response("temporarily unavailable", status=503, mimetype="text/plain", headers={"Retry-After": "5"})
+
+
 def _fresh(timestamp: str, now: float, window: int) -> bool:
     try:
         return abs(now - int(timestamp)) <= window
@@ -38,11 +75,32 @@ def _fresh(timestamp: str, now: float, window: int) -> bool:
         return False
 
 
+SIGNED_QUERY = ("msg_signature", "timestamp", "nonce")
+
+
 def register_channels(app: Flask, bot) -> None:
     settings = bot.settings
     window = settings.security.timestamp_window_seconds
+    limit = settings.security.max_body_bytes
     aibot = _crypto(settings.wecom_aibot.token, settings.wecom_aibot.encoding_aes_key, "")
     wecom_app = _crypto(settings.wecom.token, settings.wecom.encoding_aes_key, settings.wecom.corp_id)
+
+    def wecom_gate(crypto: WeComCrypto | None, channel: str, types: tuple[str, ...]) -> Response | None:
+        """The checks every WeCom request passes, cheapest first: size, type, query, freshness."""
+        if crypto is None:
+            return _refuse(503, f"{channel} is not configured", channel)
+        if request.method == "POST":
+            if _too_large(limit):
+                return _refuse(413, "body too large", channel)
+            if not _content_type_ok(types):
+                return _refuse(415, "unsupported content type", channel)
+        needed = SIGNED_QUERY + (("echostr",) if request.method == "GET" else ())
+        missing = _missing(request.args, needed)
+        if missing:
+            return _refuse(400, f"missing query parameter: {missing}", channel)
+        if not _fresh(request.args["timestamp"], bot.clock.now().timestamp(), window):
+            return _refuse(403, "stale or bad timestamp", channel)
+        return None
 
     @app.get("/healthz")
     def healthz():
@@ -51,24 +109,27 @@ def register_channels(app: Flask, bot) -> None:
     # --- WeCom 智能机器人 (group @-mentions), JSON --------------------------------------------
     @app.route("/wecom/aibot", methods=["GET", "POST"])
     def wecom_aibot():
-        if aibot is None:
-            return _refuse(503, "wecom_aibot is not configured", "aibot")
+        refused = wecom_gate(aibot, "aibot", JSON_TYPES)
+        if refused is not None:
+            return refused
         q = request.args
-        sig, ts, nonce = q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", "")
-        if not _fresh(ts, bot.clock.now().timestamp(), window):
-            return _refuse(403, "stale or missing timestamp", "aibot")
+        sig, ts, nonce = q["msg_signature"], q["timestamp"], q["nonce"]
         if request.method == "GET":
-            return _verify_url(aibot, sig, ts, nonce, q.get("echostr", ""), "aibot")
-        if not _content_type_ok(JSON_TYPES):
-            return _refuse(415, "expected JSON", "aibot")
+            return _verify_url(aibot, sig, ts, nonce, q["echostr"], "aibot")
+        body = _body(limit)
+        if body is None:
+            return _refuse(413, "body too large", "aibot")
         try:
-            plain = aibot.decrypt_json_envelope(sig, ts, nonce, request.get_data())
+            plain = aibot.decrypt_json_envelope(sig, ts, nonce, body)
             inbound = wecom.parse_aibot(plain, bot.clock.now())
-        except SignatureError:
-            return _refuse(403, "bad signature", "aibot")
+        except (SignatureError, ReceiveIdError) as exc:
+            return _refuse(403, _why(exc), "aibot")
         except (CryptoError, wecom.BadMessage, ValueError) as exc:
             return _refuse(400, f"bad request: {type(exc).__name__}", "aibot")
-        answer = _aibot_answer(bot, inbound)
+        try:
+            answer = _aibot_answer(bot, inbound)
+        except DBAPIError as exc:
+            return _unavailable("aibot", exc)
         if answer is None:
             return Response("", status=200)
         return Response(aibot.encrypt_json_reply(answer, ts, nonce), mimetype="application/json")
@@ -76,28 +137,32 @@ def register_channels(app: Flask, bot) -> None:
     # --- WeCom self-built app (one-to-one), XML ----------------------------------------------
     @app.route("/wecom/callback", methods=["GET", "POST"])
     def wecom_callback():
-        if wecom_app is None:
-            return _refuse(503, "wecom app is not configured", "wecom")
+        refused = wecom_gate(wecom_app, "wecom", XML_TYPES)
+        if refused is not None:
+            return refused
         q = request.args
-        sig, ts, nonce = q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", "")
-        if not _fresh(ts, bot.clock.now().timestamp(), window):
-            return _refuse(403, "stale or missing timestamp", "wecom")
+        sig, ts, nonce = q["msg_signature"], q["timestamp"], q["nonce"]
         if request.method == "GET":
-            return _verify_url(wecom_app, sig, ts, nonce, q.get("echostr", ""), "wecom")
-        if not _content_type_ok(XML_TYPES):
-            return _refuse(415, "expected XML", "wecom")
+            return _verify_url(wecom_app, sig, ts, nonce, q["echostr"], "wecom")
+        body = _body(limit)
+        if body is None:
+            return _refuse(413, "body too large", "wecom")
         try:
-            plain = wecom_app.decrypt_xml_envelope(sig, ts, nonce, request.get_data())
+            plain = wecom_app.decrypt_xml_envelope(sig, ts, nonce, body)
             inbound = wecom.parse_app(plain, bot.clock.now())
-        except SignatureError:
-            return _refuse(403, "bad signature", "wecom")
+        except (SignatureError, ReceiveIdError) as exc:
+            return _refuse(403, _why(exc), "wecom")
         except (CryptoError, wecom.BadMessage, ValueError) as exc:
             return _refuse(400, f"bad request: {type(exc).__name__}", "wecom")
-        if settings.wecom.agent_id and inbound.agent_id and inbound.agent_id != str(settings.wecom.agent_id):
-            return _refuse(403, "unknown AgentID", "wecom")
+        stranger = _stranger(inbound, settings.wecom)
+        if stranger:
+            return _refuse(403, stranger, "wecom")
         if inbound.kind == "event":
             return Response("", status=200)
-        reply = Reply(UNSUPPORTED) if inbound.kind == "unsupported" else bot.conversation.handle(inbound.message)
+        try:
+            reply = Reply(UNSUPPORTED) if inbound.kind == "unsupported" else bot.conversation.handle(inbound.message)
+        except DBAPIError as exc:
+            return _unavailable("wecom", exc)
         xml = wecom.app_text_reply(reply, inbound.message.sender_id, settings.wecom.corp_id)
         return Response(wecom_app.encrypt_xml_reply(xml, ts, nonce), mimetype="application/xml")
 
@@ -107,27 +172,57 @@ def register_channels(app: Flask, bot) -> None:
         secret = settings.dingtalk.app_secret
         if not secret:
             return _refuse(503, "dingtalk is not configured", "dingtalk")
+        if _too_large(limit):
+            return _refuse(413, "body too large", "dingtalk")
         if not _content_type_ok(("application/json",)):
-            return _refuse(415, "expected JSON", "dingtalk")
+            return _refuse(415, "unsupported content type", "dingtalk")
         ts, sign = request.headers.get("timestamp", ""), request.headers.get("sign", "")
+        if not ts or not sign:
+            return _refuse(400, "missing timestamp or sign header", "dingtalk")
         try:
-            verify_dingtalk_callback(secret, ts, sign, int(bot.clock.now().timestamp() * 1000))
-            inbound = dingtalk.parse(request.get_data(), bot.clock.now())
-        except SignatureError:
-            return _refuse(403, "bad sign", "dingtalk")
+            verify_dingtalk_callback(secret, ts, sign, int(bot.clock.now().timestamp() * 1000),
+                                     window_ms=min(window, DINGTALK_MAX_SKEW) * 1000)
+        except StaleRequestError:
+            return _refuse(403, "stale or bad timestamp", "dingtalk")
         except CryptoError:
-            return _refuse(403, "stale or missing timestamp", "dingtalk")
+            return _refuse(403, "bad sign", "dingtalk")
+        body = _body(limit)
+        if body is None:
+            return _refuse(413, "body too large", "dingtalk")
+        try:
+            inbound = dingtalk.parse(body, bot.clock.now())
         except (dingtalk.BadMessage, ValueError) as exc:
             return _refuse(400, f"bad request: {type(exc).__name__}", "dingtalk")
-        reply = bot.conversation.handle(inbound.message) if inbound.supported else Reply(UNSUPPORTED)
-        if inbound.session_webhook:
-            # DingTalk documents answering through the sessionWebhook; the outbox key makes it once only.
-            with bot.db.session() as s:
-                enqueue(s, key=f"dingtalk:reply:{inbound.message.msg_id}", platform="dingtalk",
-                        url=inbound.session_webhook, payload=dingtalk.reply_payload(reply), now=bot.clock.now(),
-                        kind="reply", urgent=True)
-            bot.wake.set()
+        try:
+            _dingtalk_answer(bot, inbound)
+        except DBAPIError as exc:
+            return _unavailable("dingtalk", exc)
         return {"msgtype": "empty"}
+
+
+def _why(exc: CryptoError) -> str:
+    return "receive id of another corp" if isinstance(exc, ReceiveIdError) else "bad signature"
+
+
+def _stranger(inbound: wecom.AppInbound, conf) -> str:
+    """Authenticated, but addressed to another app or corp: refuse rather than answer for them."""
+    if conf.agent_id and inbound.agent_id != str(conf.agent_id):
+        return "unknown AgentID"
+    if conf.corp_id and inbound.corp_id and inbound.corp_id != conf.corp_id:
+        return "unknown corp id"
+    return ""
+
+
+def _dingtalk_answer(bot, inbound: dingtalk.DingInbound) -> None:
+    reply = bot.conversation.handle(inbound.message) if inbound.supported else Reply(UNSUPPORTED)
+    if not inbound.session_webhook:
+        return
+    # DingTalk documents answering through the sessionWebhook; the outbox key makes it once only.
+    with bot.db.session() as s:
+        enqueue(s, key=f"dingtalk:reply:{inbound.message.msg_id}", platform="dingtalk",
+                url=inbound.session_webhook, payload=dingtalk.reply_payload(reply), now=bot.clock.now(),
+                kind="reply", urgent=True)
+    bot.wake.set()
 
 
 def _crypto(token: str, key: str, receive_id: str) -> WeComCrypto | None:
