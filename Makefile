@@ -24,6 +24,7 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse_bench.py
+	$(BIN)/python bench/sweep_bench.py
 
 clean:
 	rm -rf var/*.db var/reports
