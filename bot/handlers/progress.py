@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.handlers.issue_ref import issue_or_ask
+from bot.handlers.issue_ref import needs_issue
 from bot.handlers.registry import Context, handles
 from bot.messages import Reply
 
 
 @handles("progress", summary="登记整改进展", example="进展 #12 已联系施工队，下周装护栏")
-def progress(ctx: Context) -> Reply:
-    issue_id = issue_or_ask(ctx)
-    if isinstance(issue_id, Reply):
-        return issue_id
+@needs_issue
+def progress(ctx: Context, issue_id: int) -> Reply:
     note = (ctx.parsed.reason or ctx.parsed.description or ctx.message.text).strip()
     before = ctx.ledger.get(issue_id).deadline
     issue = ctx.ledger.add_progress(ctx.actor, issue_id, note, deadline=ctx.parsed.deadline)
@@ -25,10 +23,8 @@ def progress(ctx: Context) -> Reply:
 
 
 @handles("progress", "set_deadline", summary="设置整改时限", example="#12 限期 6月20日")
-def set_deadline(ctx: Context) -> Reply:
-    issue_id = issue_or_ask(ctx)
-    if isinstance(issue_id, Reply):
-        return issue_id
+@needs_issue
+def set_deadline(ctx: Context, issue_id: int) -> Reply:
     if ctx.parsed.deadline is None:
         return Reply(f"没有识别出日期。请这样写：#{issue_id} 限期 6月20日（也可以写“两周内”“月底前”）。")
     issue = ctx.ledger.set_deadline(ctx.actor, issue_id, ctx.parsed.deadline, ctx.parsed.reason or "")
