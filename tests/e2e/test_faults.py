@@ -267,3 +267,130 @@ def test_remind_killed_mid_run_queues_each_reminder_once(config_file, db_url, tm
 def _reminders(db: Database) -> int:
     with db.session() as s:
         return s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "reminder"))
+
+
+# --- the database restarting under load ----------------------------------------------------------------
+PG_BIN = Path(os.environ.get("BOT_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+class ThrowAwayCluster:
+    """A PostgreSQL cluster of our own (the shared test server must never be restarted)."""
+
+    def __init__(self):
+        if not (PG_BIN / "initdb").exists() or shutil.which("runuser") is None:
+            pytest.skip(f"no PostgreSQL binaries at {PG_BIN} (set BOT_TEST_PG_BIN) or no runuser")
+        self.dir = Path(tempfile.mkdtemp(prefix="bot-pg-"))
+        self.port = free_port()
+        self.data = self.dir / "data"
+        self._as_postgres("chown", "-R", "postgres", str(self.dir), as_root=True)
+        self._as_postgres(str(PG_BIN / "initdb"), "-A", "trust", "-U", "postgres", "-D", str(self.data))
+        self.start()
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _as_postgres(self, *args, as_root=False):
+        cmd = list(args) if as_root else ["runuser", "-u", "postgres", "--", *args]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            pytest.skip(f"cannot run a throw-away PostgreSQL: {' '.join(args[:2])}: {done.stderr[-300:]}")
+        return done
+
+    def pg_ctl(self, *args):
+        return self._as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-w", "-t", "60", *args)
+
+    def start(self):
+        self.pg_ctl("-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+                    "-l", str(self.dir / "pg.log"), "start")
+
+    def stop(self, mode="fast"):
+        self.pg_ctl("-m", mode, "stop")
+
+    def destroy(self):
+        subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m",
+                        "immediate", "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture
+def own_pg():
+    if os.geteuid() != 0 and not os.access("/usr/sbin/runuser", os.X_OK):
+        pytest.skip("needs root to run PostgreSQL as the postgres user")
+    cluster = ThrowAwayCluster()
+    try:
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+def pg_config(tmp_path: Path, url: str) -> Path:
+    from tests.conftest import AGENT_ID, CORP_ID, DING_SECRET, WECOM_KEY, WECOM_TOKEN
+    data = {"database_url": url, "plan": str(ROOT / "config/plan.yaml"), "directory": str(ROOT / "config/directory.yaml"),
+            "wecom": {"token": WECOM_TOKEN, "encoding_aes_key": WECOM_KEY, "corp_id": CORP_ID, "agent_id": AGENT_ID},
+            "wecom_aibot": {"token": AIBOT_TOKEN, "encoding_aes_key": AIBOT_KEY},
+            "dingtalk": {"app_secret": DING_SECRET}, "scheduler_enabled": False}
+    path = tmp_path / "pg.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_database_restart_under_load(own_pg, tmp_path, aibot, pushes):
+    config = pg_config(tmp_path, own_pg.url)
+    msgids = [f"pg-{i}" for i in range(60)]
+    signed = {m: aibot.aibot_request(aibot.aibot_text(m, "zhang.wei", "wr-yf1z", REPORTS[i % len(REPORTS)] + f"（{i}）"))
+              for i, m in enumerate(msgids)}
+    statuses: dict[str, list[int]] = {m: [] for m in msgids}
+    with running(lambda: Service(config, tmp_path, "pg", **push_env(pushes))) as (server,):
+        def deliver(m):
+            """The platform's side: send, and retry (bounded) until it gets a 200."""
+            for _ in range(40):
+                try:
+                    status = aibot_call(server.url, aibot, m, "", "", signed=signed[m], timeout=10)[0]
+                except requests.RequestException:
+                    status = -1
+                statuses[m].append(status)
+                if status == 200:
+                    return
+                time.sleep(0.25)
+        with cf.ThreadPoolExecutor(4) as pool:
+            futures = [pool.submit(deliver, m) for m in msgids]
+            wait_until(lambda: sum(f.done() for f in futures) >= 10, 30, "load before the restart")
+            own_pg.stop("fast")
+            time.sleep(1.0)          # requests keep coming while the database is away
+            own_pg.start()
+            for f in futures:
+                f.result(timeout=60)
+        refused = [s for history in statuses.values() for s in history if s != 200]
+        assert refused, "no request met the restart"
+        assert 500 not in refused and set(refused) <= {503, -1}, set(refused)
+        assert all(history[-1] == 200 for history in statuses.values()), statuses
+    inbound, issues = counts(own_pg.url, msgids)
+    assert inbound == {m: 1 for m in msgids} and issues == {m: 1 for m in msgids}
+
+
+# --- the push platform down, slow, then rate-limiting, while messages keep arriving -----------------------
+def test_callbacks_stay_fast_while_pushes_fail_for_minutes(live, platform, clock, aibot):
+    def say(i):
+        started = time.perf_counter()
+        params, body = aibot.aibot_request(aibot.aibot_text(f"pd-{i}", "zhang.wei", "wr-yf1z", REPORTS[i % 6] + f"（{i}）"),
+                                           timestamp=str(int(clock.now().timestamp())))
+        resp = live.post("/wecom/aibot", params=params, data=body, headers=JSON)
+        assert resp.status_code == 200
+        return time.perf_counter() - started
+
+    platform.hang_next(2, 3.0)        # slow first: the sender is stuck in a push while we talk
+    platform.down()
+    took = [say(i) for i in range(25)]
+    assert max(took) < 1.0, took      # pushes never sit inside a callback
+    for _ in range(6):                # down for minutes: nothing is lost, nothing sent twice
+        clock.advance(minutes=1)
+        live.bot.sender.drain()
+    with live.bot.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "failed")) == 0
+    platform.up()
+    for _ in range(12):               # 50 pushes to two webhooks at 20 per minute each
+        clock.advance(minutes=2)
+        live.bot.sender.drain()
+    with live.bot.db.session() as s:
+        rows = s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+    assert dict(rows) == {"sent": len(platform.received())}, (rows, len(platform.received()))
+    bodies = [json.dumps(r["body"], sort_keys=True) for r in platform.received()]
+    assert len(set(bodies)) == len(bodies) >= 50
