@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from bot import texts
@@ -111,19 +111,12 @@ class Sweeper:
         if not owed:
             return []
         by_key = {o.key: o for o in owed}
-        values = [dict(key=o.key, kind=o.kind, issue_id=o.issue.id if o.issue else None, period=o.period,
-                       late=o.late, created_at=now) for o in by_key.values()]
+        items = list(by_key.values())
         if session.get_bind().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
+            rows = _insert_pg(session, items, now)
         else:
-            from sqlalchemy.dialects.sqlite import insert
-        # One cached statement run with a parameter list (insertmanyvalues): compiling a fresh
-        # multi-row VALUES per batch cost more than the inserts themselves.
-        stmt = (insert(ReminderLog.__table__).on_conflict_do_nothing(index_elements=["key"])
-                .returning(ReminderLog.__table__.c.id, ReminderLog.__table__.c.key))
-        rows = session.connection().execute(stmt, values).all()
-        taken = [(by_key[key], log_id) for log_id, key in rows]
-        return taken
+            rows = _insert_sqlite(session, items, now)
+        return [(by_key[key], log_id) for log_id, key in rows]
 
     # --- where items go ------------------------------------------------------------------------
     def _issue_groups(self, area: int, school: str | None, kind: str) -> tuple[Group, ...]:
@@ -182,3 +175,31 @@ class Sweeper:
             enqueue(session, key=f"digest:{group.chat_id}:{digest.first_id}:{i}", platform=group.platform,
                     group_chat_id=group.chat_id, payload=payload, now=now, kind="reminder", urgent=digest.urgent)
             result.messages.append((group, payload))
+
+
+# --- taking items: one insert per chunk that skips keys already taken and returns the rest --------
+_PG_TAKE = text(
+    "INSERT INTO reminder_log (key, kind, issue_id, period, late, created_at) "
+    "SELECT k, kd, i, p, l, :created FROM unnest(CAST(:keys AS varchar[]), CAST(:kinds AS varchar[]), "
+    "CAST(:ids AS integer[]), CAST(:periods AS varchar[]), CAST(:lates AS boolean[])) AS t(k, kd, i, p, l) "
+    "ON CONFLICT (key) DO NOTHING RETURNING id, key")
+
+
+def _insert_pg(session: Session, items: list[Owed], now: dt.datetime) -> list[tuple[int, str]]:
+    """PostgreSQL: five arrays and one small cached statement. A multi-row VALUES list of thousands
+    of rows spent most of the sweep in the driver rewriting its placeholders."""
+    params = dict(keys=[o.key for o in items], kinds=[o.kind for o in items],
+                  ids=[o.issue.id if o.issue else None for o in items], periods=[o.period for o in items],
+                  lates=[o.late for o in items], created=now.astimezone(dt.timezone.utc).replace(tzinfo=None))
+    return [tuple(r) for r in session.connection().execute(_PG_TAKE, params)]
+
+
+def _insert_sqlite(session: Session, items: list[Owed], now: dt.datetime) -> list[tuple[int, str]]:
+    """SQLite: one cached statement run with a parameter list (insertmanyvalues); compiling a fresh
+    multi-row VALUES per batch cost more than the inserts themselves."""
+    from sqlalchemy.dialects.sqlite import insert
+    table = ReminderLog.__table__
+    values = [dict(key=o.key, kind=o.kind, issue_id=o.issue.id if o.issue else None, period=o.period,
+                   late=o.late, created_at=now) for o in items]
+    stmt = (insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id, table.c.key))
+    return [tuple(r) for r in session.connection().execute(stmt, values)]
