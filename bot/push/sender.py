@@ -25,6 +25,7 @@ MAX_BACKOFF = dt.timedelta(minutes=10)
 RATE_ERRCODES = {45009, 130101, 410100}       # WeCom freq limit; DingTalk old and new codes
 RETRY_ERRCODES = {-1} | RATE_ERRCODES         # -1 系统繁忙
 DINGTALK_THROTTLE = dt.timedelta(minutes=10)  # DingTalk throttles a robot 10 minutes after 130101
+PRUNE_EVERY = dt.timedelta(minutes=10)
 
 
 @dataclass
@@ -59,9 +60,11 @@ class Sender:
         self.push_base = push_base or {}
         self.timeout = timeout
         self.batch = batch
+        self._pruned_at: dt.datetime | None = None
 
     def drain(self, rounds: int = 20) -> DrainResult:
         """Send what is due now, batch by batch, until nothing due is left (bounded by rounds)."""
+        self._prune_now_and_then()
         total = DrainResult()
         for _ in range(rounds):
             claimed = self._claim()
@@ -106,6 +109,8 @@ class Sender:
             return DrainResult(sent=1)
         if outcome == "retry":
             delay = self._backoff(row, detail)
+            if _is_rate_answer(detail):      # the robot refuses everything for a while: hold its whole queue
+                self._hold(rate_key, self.clock.now() + delay)
             log.warning("push %s to %s failed, retry in %ss: %s", row.id, _redact(url), int(delay.total_seconds()), detail)
             self._reschedule(row, self.clock.now() + delay, error=detail)
             return DrainResult(retried=1)
@@ -180,6 +185,12 @@ class Sender:
             s.add(SentPush(target=rate_key, at=now))
             return None
 
+    def _hold(self, rate_key: str, until: dt.datetime) -> None:
+        """Fill the robot's one-minute window up to `until`: every process's _reserve_slot then waits
+        for it, so rows behind the refused one are not sent into the throttle (which DingTalk extends)."""
+        with self.db.session() as s:
+            s.add_all(SentPush(target=rate_key, at=until - dt.timedelta(minutes=1)) for _ in range(PER_MINUTE))
+
     def _finish(self, row: Claimed, status: str, detail: str) -> None:
         with self.db.session() as s:
             r = s.get(OutboxMessage, row.id)
@@ -201,8 +212,19 @@ class Sender:
                 r.last_error = error
 
     def prune(self, keep: dt.timedelta = dt.timedelta(hours=1)) -> None:
+        """Forget sends older than the rate window (with margin) so the table stays small."""
         with self.db.session() as s:
             s.query(SentPush).filter(SentPush.at < self.clock.now() - keep).delete()
+
+    def _prune_now_and_then(self) -> None:
+        now = self.clock.now()
+        if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY or now < self._pruned_at:
+            self._pruned_at = now
+            self.prune()
+
+
+def _is_rate_answer(detail: str) -> bool:
+    return any(f"errcode {code}:" in detail for code in RATE_ERRCODES)
 
 
 _QUERY = re.compile(r"\?[^\s'\")]*")

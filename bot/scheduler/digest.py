@@ -8,7 +8,9 @@ from bot.directory import Group
 from bot.scheduler.rules import Owed
 from bot.views import short
 
-MAX_LINES_PER_KIND = 20
+# A group's digest lists up to this many items per kind and counts the rest: beyond that a long list
+# would spend the robot's 20 messages a minute on one group (the rest are one query away).
+MAX_LINES_PER_KIND = 60
 HEADINGS = {
     "escalation": "🚨 逾期超期，已列入黑榜，请专班督办：",
     "overdue": "🔴 已逾期，请尽快整改：",
@@ -48,8 +50,10 @@ class Digest:
         for kind in ORDER:
             if kind not in self.lines:
                 continue
-            out.append(HEADINGS[kind])
-            out.extend(self.lines[kind])
+            # the heading travels with its first item, so a split never leaves it alone at a part's end
+            first, *rest = self.lines[kind]
+            out.append(f"{HEADINGS[kind]}\n{first}")
+            out.extend(rest)
             hidden = self.counts[kind] - len(self.lines[kind])
             if hidden > 0:
                 out.append(f"……另有 {hidden} 条，发“逾期”或“即将到期”查看全部")

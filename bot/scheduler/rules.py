@@ -24,6 +24,7 @@ class IssueRow:
     supervised: bool
     severity: str
     closed_on: dt.date | None = None
+    created_on: dt.date | None = None   # a reminder owed before the issue existed is not "late"
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,24 @@ def owed_for_issue(row: IssueRow, today: dt.date, rules: ReminderRules) -> list[
     for i, n in enumerate(steps):
         nxt = steps[i + 1] if i + 1 < len(steps) else 0
         if nxt < left <= n:   # inside this step's window, before the next step's
-            out.append(Owed(f"before{n}", row.deadline.isoformat(), row, late=left < n, urgent=urgent, days=left))
+            missed = left < n and _existed(row, row.deadline - dt.timedelta(days=n))
+            out.append(Owed(f"before{n}", row.deadline.isoformat(), row, late=missed, urgent=urgent, days=left))
     if left == 0:
         out.append(Owed("due_today", row.deadline.isoformat(), row, urgent=urgent))
     if left < 0:
         out.append(Owed("overdue", today.isoformat(), row, urgent=urgent, days=-left))
-        if -left >= rules.escalate_after_days:
-            out.append(Owed("escalation", row.deadline.isoformat(), row, late=-left > rules.escalate_after_days,
+        # "past" N days, as the 黑榜 counts it (Queries.blacklist: deadline < today - N)
+        first_day = rules.escalate_after_days + 1
+        if -left >= first_day:
+            out.append(Owed("escalation", row.deadline.isoformat(), row, late=-left > first_day,
                             urgent=True, days=-left))
     if row.supervised:
         out.append(Owed("supervised", today.isoformat(), row, urgent=urgent, days=-left))
     return out
+
+
+def _existed(row: IssueRow, day: dt.date) -> bool:
+    return row.created_on is None or row.created_on <= day
 
 
 def _recheck(row: IssueRow, today: dt.date, rules: ReminderRules) -> list[Owed]:
@@ -79,7 +87,8 @@ def owed_for_campaign(today: dt.date, rules: ReminderRules, milestones: tuple[Mi
     iso = today.isocalendar()
     if iso.weekday >= rules.weekly_blacklist_weekday:
         out.append(Owed("blacklist", f"{iso.year}-W{iso.week:02d}", late=iso.weekday > rules.weekly_blacklist_weekday))
-    report_day = dt.date(today.year, today.month, rules.monthly_report_day)
+    last = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    report_day = today.replace(day=min(rules.monthly_report_day, last.day))   # a 31 in a short month
     left = (report_day - today).days
     steps = sorted(rules.monthly_report_remind_days, reverse=True)
     for i, n in enumerate(steps):

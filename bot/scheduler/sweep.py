@@ -35,6 +35,7 @@ class SweepResult:
     taken: int = 0
     skipped_off_hours: int = 0
     messages: list[tuple[Group, dict]] = field(default_factory=list)   # (group, payload) queued
+    keys: list[str] = field(default_factory=list)                       # their outbox keys, same order
 
     def summary(self) -> str:
         return (f"{self.at:%Y-%m-%d %H:%M} 扫描：新提醒 {self.taken} 项，排入推送 {len(self.messages)} 条"
@@ -49,6 +50,7 @@ class Sweeper:
         self._groups = lru_cache(maxsize=4096)(self._issue_groups)
 
     def run(self, session: Session, now: dt.datetime) -> SweepResult:
+        now = now.astimezone(SHANGHAI)      # days, working hours and message times are Beijing time
         today = now.date()
         working = self.calendar.is_working_time(now)
         result = SweepResult(now)
@@ -77,7 +79,7 @@ class Sweeper:
         recheck = self.plan.reminders.recheck_after_days
         since = dt.datetime.combine(today - dt.timedelta(days=recheck + 31), dt.time(), tzinfo=dt.timezone.utc)
         q = (select(Issue.id, Issue.area, Issue.school, Issue.description, Issue.deadline, Issue.status,
-                    Issue.supervised, Issue.severity, Issue.closed_at)
+                    Issue.supervised, Issue.severity, Issue.closed_at, Issue.created_at)
              .where(or_(Issue.status != CLOSED, and_(Issue.status == CLOSED, Issue.closed_at >= since)))
              .order_by(Issue.id))
         last = 0
@@ -85,9 +87,9 @@ class Sweeper:
             rows = session.execute(q.where(Issue.id > last).limit(CHUNK)).all()
             if not rows:
                 return
-            last = rows[-1].id
-            yield [IssueRow(r.id, r.area, r.school, r.description, r.deadline, r.status, r.supervised, r.severity,
-                            r.closed_at.astimezone(SHANGHAI).date() if r.closed_at else None) for r in rows]
+            last = rows[-1][0]
+            yield [IssueRow(i, area, school, desc, deadline, status, sup, sev, _local_day(closed), _local_day(created))
+                   for i, area, school, desc, deadline, status, sup, sev, closed, created in rows]
 
     def _in_hours(self, owed: list[Owed], working: bool, result: SweepResult) -> list[Owed]:
         """Outside working time only urgent items (重大, escalations) go out; the rest wait for the next
@@ -152,11 +154,19 @@ class Sweeper:
         from bot.services.actors import Actor
         from bot.services.queries import Queries
         days = self.plan.reminders.escalate_after_days
-        entries = Queries(session).blacklist(Actor("scheduler", "专班", "taskforce", None), today, days)
+        queries, actor = Queries(session), Actor("scheduler", "专班", "taskforce", None)
+        schools = queries.blacklist(actor, today, days)
+        units = queries.unit_blacklist(actor, today, days)
         head = f"📢 **本周黑榜通报**（逾期超过{days}天未整改，{texts.date(today)}）"
-        if not entries:
+        if not schools and not units:
             return [head, "本周没有单位上黑榜。"]
-        return [head] + [f"{i}. {e.unit}：逾期 {e.overdue} 条，最长 {e.worst_days} 天" for i, e in enumerate(entries[:20], 1)]
+        lines = [head]
+        for title, entries in (("学校", schools), ("责任部门", units)):
+            if entries:
+                lines.append(f"{title}：")
+                lines += [f"{i}. {e.unit}：逾期 {e.overdue} 条，最长 {e.worst_days} 天"
+                          for i, e in enumerate(entries[:20], 1)]
+        return lines
 
     def _audience(self, audience: tuple[str, ...]) -> list[Group]:
         if "all" in audience:
@@ -172,9 +182,15 @@ class Sweeper:
         mentions = {"mention_userids": [p.id for p in people], "mention_mobiles": [p.mobile for p in people if p.mobile]}
         head = f"**校园安全整改提醒**（{now.month}月{now.day}日 {now:%H:%M}）"
         for i, payload in enumerate(push_format.split(group.platform, head, digest.body(), mentions)):
-            enqueue(session, key=f"digest:{group.chat_id}:{digest.first_id}:{i}", platform=group.platform,
-                    group_chat_id=group.chat_id, payload=payload, now=now, kind="reminder", urgent=digest.urgent)
+            key = f"digest:{group.chat_id}:{now:%Y-%m-%d}:{digest.first_id}:{i}"
+            enqueue(session, key=key, platform=group.platform, group_chat_id=group.chat_id, payload=payload,
+                    now=now, kind="reminder", urgent=digest.urgent)
             result.messages.append((group, payload))
+            result.keys.append(key)
+
+
+def _local_day(at: dt.datetime | None) -> dt.date | None:
+    return at.astimezone(SHANGHAI).date() if at is not None else None
 
 
 # --- taking items: one insert per chunk that skips keys already taken and returns the rest --------

@@ -78,12 +78,12 @@ def test_overdue_digest_is_daily(db, plan, directory, open_issue):
 
 def test_one_digest_per_group_with_mentions(db, plan, directory, open_issue):
     for _ in range(3):
-        open_issue(dt.date(2023, 6, 9))
+        open_issue(dt.date(2023, 6, 8))
     sweep(db, plan, directory, at(2023, 6, 12, 9, 0))
     school = [m for m in outbox(db) if m.group_chat_id == "wr-yf1z"]
     assert len(school) == 1
     text = school[0].payload["text"]
-    assert all(f"#{i}" in text for i in (1, 2, 3)) and "已逾期3天" in text
+    assert all(f"#{i}" in text for i in (1, 2, 3)) and "已逾期4天" in text
     assert school[0].payload["mention_userids"] == ["li.na"]
     taskforce = [m for m in outbox(db) if m.group_chat_id == "wr-zb"]
     assert "逾期超期，已列入黑榜" in taskforce[0].payload["text"] and taskforce[0].urgent
@@ -106,13 +106,22 @@ def test_ordinary_reminders_wait_for_working_time(db, plan, directory, open_issu
 
 def test_long_digest_is_split_within_the_limit(db, plan, directory, open_issue):
     from bot.push import format as push_format
-    for _ in range(60):
+    from bot.scheduler.digest import MAX_LINES_PER_KIND
+    for _ in range(MAX_LINES_PER_KIND + 5):
         open_issue(dt.date(2023, 6, 9), school="鱼峰区第一中学")
     sweep(db, plan, directory, at(2023, 6, 12, 9, 0))
-    for m in outbox(db):
+    parts = [m for m in outbox(db) if m.group_chat_id == "wr-yf1z"]
+    assert len(parts) >= 2
+    for i, m in enumerate(parts, 1):
         assert push_format.body_size(m.platform, m.payload) <= 4096
-    text = "\n".join(m.payload["text"] for m in outbox(db) if m.group_chat_id == "wr-yf1z")
-    assert "另有 40 条" in text
+        assert f"（{i}/{len(parts)}）" in m.payload["text"].split("\n")[0]
+        assert m.payload["mention_userids"] == ["li.na"]          # every part reaches the leader
+    text = "\n".join(m.payload["text"] for m in parts)
+    listed = [n for n in range(1, MAX_LINES_PER_KIND + 6) if f"#{n} " in text]
+    assert listed == list(range(1, MAX_LINES_PER_KIND + 1))       # each shown once, in order
+    assert "另有 5 条" in text
+    for m in parts:                                                # no heading stranded at a part's end
+        assert not m.payload["text"].rstrip().endswith("：")
 
 
 def test_lease_is_exclusive_and_taken_over_after_expiry(db):

@@ -104,16 +104,60 @@ def test_permanent_errors_stop_and_are_shown(db, clock, sender, platform):
     assert sender.drain().sent == 0 and len(platform.received()) == 1
 
 
-def test_dingtalk_push_is_signed_and_throttle_is_respected(db, clock, sender, platform):
-    queue(db, clock, 2, chat="cid-bszx", platform="dingtalk")
+def test_dingtalk_push_is_signed_and_throttle_holds_the_robots_queue(db, clock, sender, platform):
+    queue(db, clock, 4, chat="cid-bszx", platform="dingtalk")
+    queue(db, clock, 2)                                   # another robot is not held back
     platform.set_errcode_next(1, 130101, "send too fast, exceed 20 times per minute")
     result = sender.drain()
-    assert result.sent == 1 and result.retried == 1
+    # the refused push and the three behind it wait out DingTalk's 10-minute throttle
+    assert result.retried == 1 and result.waiting == 3 and result.sent == 2
+    assert platform.received(platform="dingtalk") == []
     clock.advance(minutes=5)
-    assert sender.drain().sent == 0          # DingTalk throttles 10 minutes
+    assert sender.drain().sent == 0
     clock.advance(minutes=6)
-    assert sender.drain().sent == 1
-    assert [r["key"] for r in platform.received()] == ["sample-token-bszx"] * 2
+    assert sender.drain().sent == 4
+    assert [r["key"] for r in platform.received(platform="dingtalk")] == ["sample-token-bszx"] * 4
+    assert [r["body"]["markdown"]["text"] for r in platform.received(platform="dingtalk")] == \
+        [f"提醒 {i}" for i in range(4)]                     # still in order
+
+
+def test_newer_dingtalk_rate_code_is_also_a_throttle(db, clock, sender, platform):
+    queue(db, clock, 2, chat="cid-bszx", platform="dingtalk")
+    platform.set_errcode_next(1, 410100, "发送速度太快而限流")
+    assert sender.drain().retried == 1
+    clock.advance(minutes=9)
+    assert sender.drain().sent == 0
+    clock.advance(minutes=2)
+    assert sender.drain().sent == 2
+
+
+def test_bad_dingtalk_token_and_sign_are_permanent(db, clock, directory, platform):
+    platform.ding_robots["sample-token-bszx"] = "SECsomething-else"     # the robot's secret was changed
+    sender = Sender(db, directory, clock, requests.Session(), timeout=1.0, push_base={"dingtalk": platform.url})
+    queue(db, clock, 1, chat="cid-bszx", platform="dingtalk")
+    with db.session() as s:
+        enqueue(s, key="gone", platform="dingtalk", now=clock.now(), payload={"title": "t", "text": "x"},
+                url="https://oapi.dingtalk.com/robot/send?access_token=removed-robot")
+    assert sender.drain().failed == 2
+    with db.session() as s:
+        errors = sorted(s.scalars(select(OutboxMessage.last_error)).all())
+    assert "310000" in errors[1] and "sign not match" in errors[1] and "300001" in errors[0]
+    clock.advance(hours=2)
+    assert sender.drain() == sender.drain().__class__()    # nothing retried
+
+
+def test_outbox_listing_shows_failures(db, clock, sender, platform, tmp_path, config_file):
+    import subprocess
+    import sys
+    from tests.conftest import ROOT
+    with db.session() as s:
+        enqueue(s, key="bad", platform="wecom", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=unknown",
+                now=clock.now(), payload={"text": "逾期提醒"})
+    sender.drain()
+    out = subprocess.run([sys.executable, "-m", "bot", "outbox", "--config", str(config_file)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "失败" in out.stdout and "93000" in out.stdout and "unknown" not in out.stdout
 
 
 def test_two_senders_never_send_a_row_twice(db, directory, clock, platform):
