@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/python -m bot serve $(ARGS)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -rs $(PYTEST_ARGS)
 
 eval: $(STAMP)
 	$(BIN)/python ../shared/tools/nlp_score.py ../shared/nlp_dev.jsonl --python $(BIN)/python

@@ -19,9 +19,13 @@ def run(config_file, *args, stdin: str | None = None, ok=True) -> str:
 
 
 @pytest.fixture
-def cfg(config_file, db_url):
-    if not db_url.startswith("sqlite"):
-        pytest.skip("the CLI contract is the same on every database; covered on SQLite")
+def db_url(tmp_path):
+    """The CLI contract is the same on every database: these run on a SQLite file only."""
+    return f"sqlite:///{tmp_path}/bot.db"
+
+
+@pytest.fixture
+def cfg(config_file):
     return config_file
 
 
