@@ -153,3 +153,9 @@ def test_history_records_who_did_what(bot):
     assert rows == [("report", "zhang.wei"), ("deadline", "li.na"), ("close_request", "li.na"), ("reject", "wu.hao")]
     detail = say(bot, "wu.hao", "详情 #1")
     assert "驳回" in detail and "高度不够" in detail
+
+
+def test_greetings_and_thanks_get_a_short_friendly_answer(bot):
+    assert "校园安全整治助手" in say(bot, "stranger", "你好")
+    assert "不客气" in say(bot, "zhang.wei", "多谢")
+    assert issues(bot) == []
