@@ -92,7 +92,9 @@ def owed_for_campaign(today: dt.date, rules: ReminderRules, milestones: tuple[Mi
     left = (report_day - today).days
     steps = sorted(rules.monthly_report_remind_days, reverse=True)
     for i, n in enumerate(steps):
-        nxt = steps[i + 1] if i + 1 < len(steps) else 0
+        # the last step stays owed on the day itself: when the days before are a holiday stretch
+        # (端午 2023 took June 22-24), the reminder still reaches a working day in time
+        nxt = steps[i + 1] if i + 1 < len(steps) else -1
         if nxt < left <= n:
             out.append(Owed("monthly", f"{today:%Y-%m}:{n}", late=left < n, days=left))
     for m in milestones:

@@ -141,7 +141,7 @@ class Sweeper:
         elif item.kind == "monthly":
             groups = self.directory.taskforce_groups()
             lines = [f"📅 请于{today.month}月{self.plan.reminders.monthly_report_day}日前向市教育局报送本月集中整治工作情况"
-                     f"（还剩{item.days}天）。发“月报”查看本月数据。" + ("（补发）" if item.late else "")]
+                     f"（{'今天截止' if item.days == 0 else f'还剩{item.days}天'}）。发“月报”查看本月数据。" + ("（补发）" if item.late else "")]
         else:
             m = item.milestone
             groups = self._audience(m.audience)

@@ -84,6 +84,10 @@ def test_campaign_items():
     assert ("monthly", "2023-06:3") not in monday
     assert ("monthly", "2023-06:3") in [(o.kind, o.period) for o in owed_for_campaign(D(2023, 6, 22), RULES, ms)]
     assert ("monthly", "2023-06:1") in [(o.kind, o.period) for o in owed_for_campaign(D(2023, 6, 24), RULES, ms)]
+    # still owed on the 25th itself (June 22-24 2023 were the 端午 holiday), late; not after it
+    assert [(o.period, o.late, o.days) for o in owed_for_campaign(D(2023, 6, 25), RULES, ms) if o.kind == "monthly"] \
+        == [("2023-06:1", True, 0)]
+    assert [o for o in owed_for_campaign(D(2023, 6, 26), RULES, ms) if o.kind == "monthly"] == []
     assert ("milestone", "2023-06-20:day") in [(o.kind, o.period) for o in owed_for_campaign(D(2023, 6, 20), RULES, ms)]
 
 
