@@ -8,7 +8,7 @@ from bot.handlers.registry import Context, handles
 from bot.messages import Reply
 
 THANKS = re.compile(r"(谢|感谢|辛苦)")
-GREETING = re.compile(r"^(你好|您好|哈喽|嗨|hi|hello|在吗|在不在|早上好|下午好|晚上好)[呀啊吗！!。.~～\s]*$", re.I)
+GREETING = re.compile(r"^(你好|您好|哈喽|嗨|hi|hello|在吗|在不在|早上好|下午好|晚上好)[呀啊吗！!。.~～？?\s]*$", re.I)
 
 
 @handles("other")
