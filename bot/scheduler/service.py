@@ -16,6 +16,7 @@ from bot.scheduler.sweep import Sweeper, SweepResult
 
 log = logging.getLogger("bot.scheduler")
 LEASE = "scheduler"
+HEARTBEAT_SECONDS = 15      # with the lease's 45 s, a dead holder is replaced within a minute
 
 
 class SchedulerService:
@@ -29,12 +30,20 @@ class SchedulerService:
     def start(self) -> "SchedulerService":
         s = self.bot.settings
         opts = dict(max_instances=1, coalesce=True, misfire_grace_time=300)
-        self.scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=15), id="lease", **opts)
+        self.scheduler.add_job(self.heartbeat_job, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="lease", **opts)
         self.scheduler.add_job(self.sweep_if_leader, IntervalTrigger(seconds=s.sweep_interval_seconds), id="sweep", **opts)
         self.scheduler.add_job(self.sweep_if_leader, CronTrigger(hour=9, minute=0, timezone=s.timezone), id="sweep-0900", **opts)
         self.scheduler.start()
         self.scheduler.add_job(self.sweep_if_leader, id="sweep-at-start", **opts)   # catch up after downtime
         return self
+
+    def heartbeat_job(self) -> None:
+        """Keep the lease; an instance that takes it over from a dead one sweeps at once, so nothing
+        waits for its next interval."""
+        was = self.leader
+        if self.heartbeat() and not was:
+            self.scheduler.add_job(self.sweep_if_leader, id="sweep-on-takeover", replace_existing=True,
+                                   max_instances=1, misfire_grace_time=300)
 
     def heartbeat(self) -> bool:
         was = self.leader
