@@ -32,6 +32,7 @@ from bot.services.queries import Queries
 log = logging.getLogger("bot.conversation")
 
 QUESTION_TTL = dt.timedelta(minutes=30)
+PHOTO_WINDOW = dt.timedelta(minutes=30)
 PAGE_LINES = 15
 NEXT_PAGE = {"下一页", "下页", "更多", "继续", "n", "next"}
 LEADING_MENTION = re.compile(r"^\s*(?:@\S+\s+)+")
@@ -95,6 +96,8 @@ class Conversation:
     def _respond(self, s, message: Message) -> Reply:
         actor = resolve_actor(self.directory, message.sender_id, message.sender_name)
         text = LEADING_MENTION.sub("", message.text or "").strip()
+        if message.image_url and not text:
+            return self._photo(s, message, actor)
         if not text:
             return Reply(texts.EMPTY)
         overrides: dict = {}
@@ -128,6 +131,20 @@ class Conversation:
                 return route.func(ctx)
         except ServiceError as exc:
             return Reply(str(exc))
+
+    def _photo(self, s, message: Message, actor: Actor) -> Reply:
+        """A photo joins the issue its sender reported or followed up in the last half hour."""
+        ledger = Ledger(s, self.plan, self.directory, self.clock)
+        issue_id = ledger.recent_issue_of(actor, PHOTO_WINDOW)
+        if issue_id is None:
+            return Reply(texts.PHOTO_NO_ISSUE)
+        try:
+            with s.begin_nested():
+                issue = ledger.attach_photo(actor, issue_id, message.image_url)
+        except ServiceError as exc:
+            return Reply(str(exc))
+        from bot.views import short
+        return Reply(texts.PHOTO_ATTACHED.format(id=issue.id, desc=short(issue.description, 16)))
 
     # --- follow-up questions -------------------------------------------------------------------
     def _ask(self, s, message: Message, slot: str, question: str, text: str, overrides: dict) -> Reply:

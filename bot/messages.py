@@ -15,6 +15,7 @@ class Message:
     at: dt.datetime
     sender_name: str = ""
     is_group: bool = True
+    image_url: str = ""      # a photo sent with (or instead of) text
 
 
 @dataclass(frozen=True)

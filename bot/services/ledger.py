@@ -75,6 +75,20 @@ class Ledger:
         self._touch(issue)
         return issue
 
+    def attach_photo(self, actor: Actor, issue_id: int, url: str) -> Issue:
+        issue = self._open_issue_for(actor, "progress", issue_id)
+        self._event(issue, actor, "photo", url)
+        self._touch(issue)
+        return issue
+
+    def recent_issue_of(self, actor: Actor, within: dt.timedelta) -> int | None:
+        """The issue this person last reported or followed up, if that was recent."""
+        from sqlalchemy import select
+        since = self.clock.now() - within
+        return self.s.scalar(select(IssueEvent.issue_id).where(IssueEvent.actor_id == actor.id, IssueEvent.at >= since,
+                                                               IssueEvent.kind.in_(("report", "progress", "photo")))
+                             .order_by(IssueEvent.id.desc()).limit(1))
+
     def set_deadline(self, actor: Actor, issue_id: int, deadline: dt.date, reason: str = "") -> Issue:
         issue = self._open_issue_for(actor, "set_deadline", issue_id)
         if deadline < self.clock.today():

@@ -159,3 +159,22 @@ def test_greetings_and_thanks_get_a_short_friendly_answer(bot):
     assert "校园安全整治助手" in say(bot, "stranger", "你好")
     assert "不客气" in say(bot, "zhang.wei", "多谢")
     assert issues(bot) == []
+
+
+def photo(bot, user, url, chat="console"):
+    from bot.channels import console
+    msg = console.message(bot, user, chat, "")
+    return bot.conversation.handle(Message(**{**msg.__dict__, "image_url": url})).text
+
+
+def test_photo_joins_the_issue_just_reported(bot, clock):
+    assert "先用文字描述" in photo(bot, "zhang.wei", "https://img.example/1.jpg")
+    say(bot, "zhang.wei", "后门鱼塘没有护栏")
+    reply = photo(bot, "zhang.wei", "https://img.example/2.jpg")
+    assert "#1" in reply
+    assert "补充照片" in say(bot, "zhang.wei", "详情 #1")
+    clock.advance(minutes=31)
+    assert "先用文字描述" in photo(bot, "zhang.wei", "https://img.example/3.jpg")
+    with bot.db.session() as s:
+        urls = s.scalars(select(IssueEvent.text).where(IssueEvent.kind == "photo")).all()
+    assert urls == ["https://img.example/2.jpg"]
