@@ -140,7 +140,8 @@ def test_padding_is_to_32_bytes(ours):
 def test_json_envelope_round_trip():
     bot = WeComCrypto("aibotToken123", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "")
     reply = json.loads(bot.encrypt_json_reply('{"msgtype":"stream"}', "1700000000", "n1"))
-    assert set(reply) == {"encrypt", "msgsignature", "timestamp", "nonce"} and reply["timestamp"] == 1700000000
+    assert set(reply) == {"encrypt", "msgsignature", "timestamp", "nonce"}
+    assert reply["timestamp"] == "1700000000" and reply["nonce"] == "n1"   # strings, as Tencent's template writes them
     body = json.dumps({"encrypt": reply["encrypt"]}).encode()
     assert bot.decrypt_json_envelope(reply["msgsignature"], "1700000000", "n1", body) == b'{"msgtype":"stream"}'
 
