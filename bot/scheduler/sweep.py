@@ -10,13 +10,13 @@ import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from bot import texts
 from bot.clock import SHANGHAI
 from bot.directory import Directory, Group
-from bot.models import CLOSED, Issue, ReminderLog
+from bot.models import CLOSED, Issue, IssueUnit, ReminderLog
 from bot.plan import Plan
 from bot.push import format as push_format
 from bot.push.outbox import enqueue
@@ -75,13 +75,21 @@ class Sweeper:
         return result
 
     # --- reading the ledger in bounded chunks --------------------------------------------------
+    def issue_query(self, today: dt.date):
+        """The rows a sweep reads, in id order: open issues near or past their deadline or under
+        挂牌督办 (one due later owes nothing yet), and issues closed recently enough to owe 回头看."""
+        rules = self.plan.reminders
+        horizon = today + dt.timedelta(days=max(rules.before_days, default=0))
+        since = dt.datetime.combine(today - dt.timedelta(days=rules.recheck_after_days + 31), dt.time(),
+                                    tzinfo=dt.timezone.utc)
+        owing = or_(and_(Issue.status != CLOSED, or_(Issue.deadline <= horizon, Issue.supervised.is_(True))),
+                    and_(Issue.status == CLOSED, Issue.closed_at >= since))
+        return (select(Issue.id, Issue.area, Issue.school, Issue.description, Issue.deadline, Issue.status,
+                       Issue.supervised, Issue.severity, Issue.closed_at, Issue.created_at)
+                .where(owing).order_by(Issue.id))
+
     def _issue_chunks(self, session: Session, today: dt.date):
-        recheck = self.plan.reminders.recheck_after_days
-        since = dt.datetime.combine(today - dt.timedelta(days=recheck + 31), dt.time(), tzinfo=dt.timezone.utc)
-        q = (select(Issue.id, Issue.area, Issue.school, Issue.description, Issue.deadline, Issue.status,
-                    Issue.supervised, Issue.severity, Issue.closed_at, Issue.created_at)
-             .where(or_(Issue.status != CLOSED, and_(Issue.status == CLOSED, Issue.closed_at >= since)))
-             .order_by(Issue.id))
+        q = self.issue_query(today)
         last = 0
         while True:   # keyset pages: memory stays flat however many issues there are
             rows = session.execute(q.where(Issue.id > last).limit(CHUNK)).all()
@@ -151,12 +159,8 @@ class Sweeper:
             digests.setdefault(group.chat_id, Digest(group)).add_text(lines, log_id)
 
     def _blacklist_lines(self, session, today: dt.date) -> list[str]:
-        from bot.services.actors import Actor
-        from bot.services.queries import Queries
         days = self.plan.reminders.escalate_after_days
-        queries, actor = Queries(session), Actor("scheduler", "专班", "taskforce", None)
-        schools = queries.blacklist(actor, today, days)
-        units = queries.unit_blacklist(actor, today, days)
+        schools, units = _blacklist(session, today - dt.timedelta(days=days))
         head = f"📢 **本周黑榜通报**（逾期超过{days}天未整改，{texts.date(today)}）"
         if not schools and not units:
             return [head, "本周没有单位上黑榜。"]
@@ -164,8 +168,8 @@ class Sweeper:
         for title, entries in (("学校", schools), ("责任部门", units)):
             if entries:
                 lines.append(f"{title}：")
-                lines += [f"{i}. {e.unit}：逾期 {e.overdue} 条，最长 {e.worst_days} 天"
-                          for i, e in enumerate(entries[:20], 1)]
+                lines += [f"{i}. {unit}：逾期 {n} 条，最长 {(today - oldest).days} 天"
+                          for i, (unit, n, oldest) in enumerate(entries[:20], 1)]
         return lines
 
     def _audience(self, audience: tuple[str, ...]) -> list[Group]:
@@ -187,6 +191,23 @@ class Sweeper:
                     now=now, kind="reminder", urgent=digest.urgent)
             result.messages.append((group, payload))
             result.keys.append(key)
+
+
+def _blacklist(session: Session, cutoff: dt.date) -> tuple[list[tuple], list[tuple]]:
+    """The 黑榜 as Queries.blacklist and Queries.unit_blacklist define it (open, deadline before the
+    cutoff; schools, then departments and towns), aggregated in the database so the weekly sweep's
+    memory does not grow with the number of overdue issues."""
+    late = and_(Issue.status != CLOSED, Issue.deadline < cutoff)
+    schools = session.execute(select(func.coalesce(Issue.school, "（未注明学校）"), func.count(), func.min(Issue.deadline))
+                              .where(late).group_by(Issue.school)).all()
+    units = session.execute(select(IssueUnit.unit, func.count(), func.min(Issue.deadline))
+                            .join(Issue, Issue.id == IssueUnit.issue_id)
+                            .where(late, or_(Issue.school.is_(None), IssueUnit.unit != Issue.school))
+                            .group_by(IssueUnit.unit)).all()
+
+    def worst_first(rows):
+        return sorted((tuple(r) for r in rows), key=lambda r: (-r[1], r[2], r[0]))
+    return worst_first(schools), worst_first(units)
 
 
 def _local_day(at: dt.datetime | None) -> dt.date | None:
