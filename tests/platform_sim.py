@@ -254,6 +254,7 @@ class FakePushServer:
         self._cond = threading.Condition()
         self._release = threading.Event()            # set on stop(): hung requests return at once
         self._server = None
+        self._running = False
         self._port = 0
 
     # --- life ----------------------------------------------------------------------------------------
@@ -266,15 +267,17 @@ class FakePushServer:
         self._server = make_server("127.0.0.1", self._port, self._app, threaded=True)
         self._port = self._server.server_port
         self.url = f"http://127.0.0.1:{self._port}"
+        self._running = True
         server = self._server     # shutdown() waits up to one poll interval: keep it short
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-push",
                          daemon=True).start()
 
     def _close(self) -> None:
-        if self._server is not None:
+        # Idempotent, and `_server` stays set: some tests close its socket again after stop().
+        if self._running:
+            self._running = False
             self._server.shutdown()
             self._server.server_close()
-            self._server = None
 
     def stop(self) -> None:
         self._release.set()
