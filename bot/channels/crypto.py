@@ -163,14 +163,18 @@ class WeComCrypto:
 
     def encrypt_xml_reply(self, plaintext: bytes | str, timestamp: str, nonce: str) -> str:
         enc, sig = self._sealed(plaintext, timestamp, nonce)
-        # base64, hex and our own timestamp/nonce never contain "]]>", so CDATA is safe here
-        return (f"<xml><Encrypt><![CDATA[{enc}]]></Encrypt><MsgSignature><![CDATA[{sig}]]></MsgSignature>"
-                f"<TimeStamp>{timestamp}</TimeStamp><Nonce><![CDATA[{nonce}]]></Nonce></xml>")
+        return (f"<xml><Encrypt>{_cdata(enc)}</Encrypt><MsgSignature>{_cdata(sig)}</MsgSignature>"
+                f"<TimeStamp>{_cdata(timestamp)}</TimeStamp><Nonce>{_cdata(nonce)}</Nonce></xml>")
 
     def encrypt_json_reply(self, plaintext: bytes | str, timestamp: str, nonce: str) -> str:
         enc, sig = self._sealed(plaintext, timestamp, nonce)
         # Tencent's WXBizJsonMsgCrypt template writes every field, timestamp included, as a string.
         return json.dumps({"encrypt": enc, "msgsignature": sig, "timestamp": str(timestamp), "nonce": str(nonce)})
+
+
+def _cdata(value) -> str:
+    # The nonce and timestamp are echoed from the request: split any "]]>" so they cannot end the section.
+    return "<![CDATA[" + str(value).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
 def _xml_encrypt_field(body: bytes) -> str:

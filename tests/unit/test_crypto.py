@@ -199,7 +199,7 @@ def test_json_envelope_round_trip():
 # --- strictness ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("key", ["", "short", KEY[:-1], KEY + "A", "!" * 43])
 def test_bad_encoding_aes_keys_are_config_errors(key):
-    with pytest.raises(KeyError_):
+    with pytest.raises(AesKeyError):
         WeComCrypto(TOKEN, key, CORP)
 
 
@@ -425,3 +425,12 @@ def test_dingtalk_push_and_callback_signs_are_one_hmac(secret, ts):
     from urllib.parse import unquote
     assert unquote(dingtalk_push_sign(secret, ts)) == dingtalk_callback_sign(secret, str(ts))
     verify_dingtalk_callback(secret, str(ts), dingtalk_callback_sign(secret, str(ts)), now_ms=ts)
+
+
+def test_xml_reply_survives_hostile_nonce_and_timestamp(ours):
+    from defusedxml import ElementTree
+    nonce, ts = "]]><Evil/>&<", "17]]>00"
+    root = ElementTree.fromstring(ours.encrypt_xml_reply("<xml>ok</xml>", ts, nonce))
+    assert root.findtext("Nonce") == nonce and root.findtext("TimeStamp") == ts and root.find("Evil") is None
+    assert ours.decrypt_xml_envelope(root.findtext("MsgSignature"), ts, nonce,
+                                     envelope_of(root.findtext("Encrypt"))) == b"<xml>ok</xml>"
