@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 from bot.settings import load_settings
 from tests.conftest import AIBOT_KEY, AIBOT_TOKEN, CORP_ID, DING_SECRET, ROOT, WECOM_KEY, WECOM_TOKEN, AGENT_ID
 from tests.e2e.conftest import Live
+from tests.e2e.test_faults import wait_until
 from tests.platform_sim import WeComSender, dingtalk_headers, dingtalk_text
 
 DASH_TOKEN = "dash-token-for-tests"
@@ -40,6 +41,14 @@ def configured_secrets(bot) -> dict[str, str]:
             found[f"{group.chat_id}.secret"] = group.secret
     assert all(found.values()) and len(found) >= 12, found
     return found
+
+
+def _connection_failure_recorded(bot) -> bool:
+    from sqlalchemy import select
+    from bot.models import OutboxMessage
+    with bot.db.session() as s:
+        errors = s.scalars(select(OutboxMessage.last_error).where(OutboxMessage.last_error.is_not(None))).all()
+    return any("ConnectionError" in e for e in errors)
 
 
 def record_text(record: logging.LogRecord) -> str:
@@ -121,11 +130,13 @@ def test_no_secret_in_logs_replies_pages_or_outbox_listing(day, caplog, platform
     for _ in range(3):
         clock.advance(minutes=5)
         bot.sender.drain()
-    assert platform.received(platform="wecom") and platform.received(platform="dingtalk")
+    platform.wait_for(1, timeout=10, platform="dingtalk")
+    platform.wait_for(1, timeout=10, platform="wecom")
     platform.stop()
     platform._server.server_close()        # refuse connections outright: requests quotes the URL then
     aibot_say("s-4", "zhang.wei", "wr-yf1z", "食堂员工上班不戴口罩帽子")
-    bot.sender.drain()
+    bot.sender.drain()                     # this or the background sender meets the closed port
+    wait_until(lambda: _connection_failure_recorded(bot), 15, "a push to fail on the closed port")
 
     listing = subprocess.run([sys.executable, "-m", "bot", "outbox", "--all", "--config", str(config_file)],
                              capture_output=True, text=True, timeout=60, cwd=ROOT,
