@@ -95,11 +95,16 @@ def run_sweep(db: Database, sweeper: Sweeper) -> tuple[float, int, int, int]:
     return seconds, _status("VmHWM") - base, result.taken, len(result.messages)
 
 
-def python_peak(db: Database, sweeper: Sweeper) -> int:
-    """Peak Python allocation of a first sweep (the sweep that writes every item), in bytes."""
+def forget_sweeps(db: Database) -> None:
+    """Back to a ledger no sweep has seen, so a first sweep (the one that writes every item) can be rerun."""
     with db.session() as s:
         s.execute(text("DELETE FROM reminder_log"))
         s.execute(text("DELETE FROM outbox"))
+
+
+def python_peak(db: Database, sweeper: Sweeper) -> int:
+    """Peak Python allocation of a first sweep, in bytes."""
+    forget_sweeps(db)
     tracemalloc.start()
     try:
         with db.session() as s:
@@ -115,7 +120,10 @@ def one(kind: str, url: str, n: int, plan, directory) -> None:
     fill(db, n, [u.name for u in directory.schools()])
     floor = floor_scan(db, Sweeper(plan, directory))
     bare = all_open_scan(db)
+    # best of two first sweeps: the machine may be shared, and the minimum is the sweep's own cost
     seconds, peak, taken, messages = run_sweep(db, Sweeper(plan, directory))
+    forget_sweeps(db)
+    seconds = min(seconds, run_sweep(db, Sweeper(plan, directory))[0])
     again, _, taken2, _ = run_sweep(db, Sweeper(plan, directory))
     traced = python_peak(db, Sweeper(plan, directory))
     print(f"{kind:10s} {n:>7,d} issues: sweep {seconds:6.2f}s ({taken:,} items, {messages} messages), "
