@@ -107,9 +107,11 @@ class Sender:
         if outcome == "ok":
             self._finish(row, SENT, detail)
             return DrainResult(sent=1)
-        if outcome == "retry":
+        if outcome in ("retry", "unreachable"):
             delay = self._backoff(row, detail)
-            if _is_rate_answer(detail):      # the robot refuses everything for a while: hold its whole queue
+            # A throttled robot refuses everything for a while, and an unreachable one would make every
+            # row behind this one wait out the timeout too: hold the robot's whole queue until the retry.
+            if outcome == "unreachable" or _is_rate_answer(detail):
                 self._hold(rate_key, self.clock.now() + delay)
             log.warning("push %s to %s failed, retry in %ss: %s", row.id, _redact(url), int(delay.total_seconds()), detail)
             self._reschedule(row, self.clock.now() + delay, error=detail)
@@ -144,7 +146,7 @@ class Sender:
         try:
             resp = self.http.post(url, json=body, timeout=self.timeout)
         except Exception as exc:  # noqa: BLE001 - any network failure is worth another try
-            return "retry", _redact_text(f"{type(exc).__name__}: {exc}")[:300]
+            return "unreachable", _redact_text(f"{type(exc).__name__}: {exc}")[:300]
         if resp.status_code >= 500 or resp.status_code == 429:
             return "retry", f"HTTP {resp.status_code}"
         if resp.status_code != 200:

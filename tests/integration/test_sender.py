@@ -67,6 +67,21 @@ def test_server_errors_and_hangs_are_retried(db, clock, sender, platform):
     assert len(platform.received()) == 2
 
 
+def test_a_hanging_robot_costs_one_timeout_not_one_per_message(db, clock, sender, platform):
+    import time
+    queue(db, clock, 5)
+    queue(db, clock, 1, chat="wr-zb")
+    platform.hang_next(1, seconds=3)
+    started = time.monotonic()
+    result = sender.drain()
+    assert time.monotonic() - started < 2.5                 # one 1 s timeout, the rest held back
+    assert result.retried == 1 and result.waiting == 4 and result.sent == 1   # the other robot is served
+    clock.advance(seconds=6)
+    assert sender.drain().sent == 5
+    assert [r["body"]["markdown"]["content"] for r in platform.received(key="sample-key-yf1z")] == \
+        [f"提醒 {i}" for i in range(5)]
+
+
 def test_platform_down_for_an_hour_loses_nothing(db, clock, sender, platform):
     queue(db, clock, 5)
     platform.down()
