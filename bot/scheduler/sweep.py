@@ -2,7 +2,14 @@
 
 Items are taken with INSERT … ON CONFLICT DO NOTHING RETURNING, in the same transaction as the
 outbox rows they produce: of two sweeps racing (two processes, a restart mid-sweep), only the one
-whose insert succeeded sends an item, and a sweep that dies leaves neither log nor outbox rows."""
+whose insert succeeded sends an item, and a sweep that dies leaves neither log nor outbox rows.
+
+Working time: outside working hours of Chinese working days (holidays off, 调休 Sundays on) a sweep
+takes only urgent items (重大 issues, escalations). Ordinary items are not taken at all then; they stay
+owed, because each is keyed by the deadline, week, month or close date it is for, and the first sweep
+in working time takes them, marked 补发 when their moment has passed. Items that only make sense on
+their day (the daily overdue digest, 挂牌督办) are keyed by that day and simply start again on the next
+working day rather than arriving in a pile."""
 from __future__ import annotations
 
 import datetime as dt

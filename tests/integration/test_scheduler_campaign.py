@@ -174,3 +174,17 @@ def test_one_lease_holder_among_processes_starting_together(db, db_url):
     from bot.scheduler import lease
     winner = f"p{answers.index('True')}"
     assert lease.holder_of(db, "scheduler", dt.datetime(2023, 6, 12, 9, 0, 30, tzinfo=UTC)) == winner
+
+
+def test_escalations_go_out_at_any_hour_ordinary_reminders_wait(db, plan, directory, ledger_at):
+    a = ledger_at(at(2023, 6, 5, 10), "wu.hao", "open_issue", area=9, description="后门鱼塘没有护栏",
+                  school="鱼峰区第一中学", deadline=dt.date(2023, 6, 19))
+    # Saturday the 24th, 端午 holiday, 06:00: five days overdue — the escalation goes out now
+    night = sweep_texts(db, plan, directory, at(2023, 6, 24, 6, 0))
+    assert set(night) == {"wr-zb"} and f"#{a} " in night["wr-zb"] and "已逾期5天" in night["wr-zb"]
+    with db.session() as s:
+        urgent = s.scalars(select(OutboxMessage.urgent).where(OutboxMessage.group_chat_id == "wr-zb")).all()
+    assert urgent == [True]
+    # the overdue digest for the school waits for the 调休 Sunday's working hours
+    assert sweep_texts(db, plan, directory, at(2023, 6, 25, 8, 55)) == {}
+    assert "已逾期6天" in sweep_texts(db, plan, directory, at(2023, 6, 25, 9, 0))["wr-yf1z"]
