@@ -3,6 +3,7 @@ can succeed later and parks what never will (bad key, bad sign) for the operator
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 import zlib
@@ -26,6 +27,7 @@ RATE_ERRCODES = {45009, 130101, 410100}       # WeCom freq limit; DingTalk old a
 RETRY_ERRCODES = {-1} | RATE_ERRCODES         # -1 系统繁忙
 DINGTALK_THROTTLE = dt.timedelta(minutes=10)  # DingTalk throttles a robot 10 minutes after 130101
 PRUNE_EVERY = dt.timedelta(minutes=10)
+JSON_UTF8 = {"Content-Type": "application/json; charset=utf-8"}
 
 
 @dataclass
@@ -56,7 +58,7 @@ class Sender:
         self.db = db
         self.directory = directory
         self.clock = clock
-        self.http = http                  # anything with .post(url, json=, timeout=) -> response
+        self.http = http                  # anything with .post(url, data=, headers=, timeout=) -> response
         self.push_base = push_base or {}
         self.timeout = timeout
         self.batch = batch
@@ -144,7 +146,10 @@ class Sender:
 
     def _post(self, url: str, body: dict) -> tuple[str, str]:
         try:
-            resp = self.http.post(url, json=body, timeout=self.timeout)
+            # UTF-8 on the wire, not \uXXXX escapes: DingTalk counts the body's bytes (20000), and an
+            # escaped Chinese message is twice the size format.split measured.
+            resp = self.http.post(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+                                  headers=JSON_UTF8, timeout=self.timeout)
         except Exception as exc:  # noqa: BLE001 - any network failure is worth another try
             return "unreachable", _redact_text(f"{type(exc).__name__}: {exc}")[:300]
         if resp.status_code >= 500 or resp.status_code == 429:

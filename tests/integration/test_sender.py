@@ -187,3 +187,17 @@ def test_two_senders_never_send_a_row_twice(db, directory, clock, platform):
         t.join(timeout=60)
     bodies = [r["body"]["markdown"]["content"] + r["key"] for r in platform.received()]
     assert len(bodies) == 30 and len(set(bodies)) == 30
+
+
+def test_a_long_chinese_dingtalk_message_fits_the_body_limit_on_the_wire(db, clock, sender, platform):
+    """DingTalk counts the request body's bytes (20000): sent as UTF-8, a message cut to the format's
+    limit fits; escaped as \\uXXXX it would be twice as long and refused with 460101."""
+    from bot.push import format as push_format
+    lines = [f"#{i} 白沙镇中学 食堂留样柜损坏需要更换（截止6月{i % 28 + 1}日，已逾期{i}天）" for i in range(400)]
+    parts = push_format.split("dingtalk", "**校园安全整改提醒**", lines, {"mention_userids": [], "mention_mobiles": []})
+    with db.session() as s:
+        for i, payload in enumerate(parts):
+            enqueue(s, key=f"long:{i}", platform="dingtalk", group_chat_id="cid-bszx", now=clock.now(), payload=payload)
+    result = sender.drain()
+    assert result.failed == 0 and result.sent == len(parts)
+    assert "".join(r["body"]["markdown"]["text"] for r in platform.received()).count("白沙镇中学") == 400
