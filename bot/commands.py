@@ -73,7 +73,7 @@ def cmd_ask(args) -> int:
 def cmd_outbox(args) -> int:
     from bot.push.outbox import listing
     bot = _bot(args)
-    with bot.db.session() as s:
+    with bot.db.session(readonly=True) as s:
         rows = listing(s, include_sent=args.all)
         if not rows:
             print("推送队列为空：没有待发送或发送失败的消息。")

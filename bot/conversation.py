@@ -6,13 +6,14 @@ transaction, so a retried message finds its answer and a crash leaves nothing ha
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import json
 import logging
 import re
 import time
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot import handlers, texts
@@ -49,21 +50,26 @@ class Conversation:
         self.clock = clock
         self.on_queued = on_queued or (lambda: None)   # wakes the sender when a push was queued
 
-    def handle(self, message: Message) -> Reply:
+    def handle(self, message: Message, *, first_try: bool = True) -> Reply:
         started = time.perf_counter()
         try:
             with self.db.session() as s:
-                record = InboundMessage(platform=message.platform, msg_id=message.msg_id, user_id=message.sender_id,
-                                        chat_id=message.chat_id, received_at=self.clock.now(), done=False)
-                s.add(record)
-                s.flush()     # a duplicate msg_id fails here, before anything else is done
+                conn = s.connection()
+                try:     # a duplicate msg_id fails here, before anything else is done
+                    inbound_id = conn.execute(_TAKE_IN, dict(
+                        platform=message.platform, msg_id=message.msg_id, user_id=message.sender_id,
+                        chat_id=message.chat_id, received_at=self.clock.now(), done=False)).inserted_primary_key[0]
+                except IntegrityError as exc:
+                    raise _Duplicate from exc
                 reply = self._respond(s, message)
-                record.reply = reply.to_dict()
-                record.done = True
-        except IntegrityError:
+                s.flush()
+                conn.execute(_ANSWERED, {"row_id": inbound_id, "answer": reply.to_dict()})
+        except _Duplicate as duplicate:
             previous = self._previous_reply(message)
-            if previous is None:
-                raise
+            if previous is None:     # the first delivery failed and was rolled back: take this one instead
+                if first_try:
+                    return self.handle(message, first_try=False)
+                raise duplicate.__cause__ from None
             log.info("duplicate %s message %s: answered as before", message.platform, message.msg_id)
             return previous
         log.info("%s %s@%s msg=%s %.0fms", message.platform, message.sender_id, message.chat_id, message.msg_id,
@@ -72,7 +78,7 @@ class Conversation:
         return reply
 
     def stored_reply(self, platform: str, msg_id: str) -> Reply | None:
-        with self.db.session() as s:
+        with self.db.session(readonly=True) as s:
             row = s.scalar(select(InboundMessage).where(InboundMessage.platform == platform,
                                                         InboundMessage.msg_id == msg_id))
             return Reply.from_dict(row.reply) if row is not None and row.reply else None
@@ -81,7 +87,7 @@ class Conversation:
         """The answer stored for an earlier delivery of this message (waiting briefly if in flight)."""
         deadline = time.monotonic() + wait_s
         while True:
-            with self.db.session() as s:
+            with self.db.session(readonly=True) as s:
                 row = s.scalar(select(InboundMessage).where(InboundMessage.platform == message.platform,
                                                             InboundMessage.msg_id == message.msg_id))
             if row is None:
@@ -101,18 +107,15 @@ class Conversation:
         if not text:
             return Reply(texts.EMPTY)
         overrides: dict = {}
-        pending = s.scalar(select(PendingQuestion).where(PendingQuestion.platform == message.platform,
-                                                         PendingQuestion.chat_id == message.chat_id,
-                                                         PendingQuestion.user_id == message.sender_id))
-        if pending is not None:
-            s.delete(pending)
-            s.flush()
-            if self.clock.now() - pending.asked_at <= QUESTION_TTL:
-                outcome = self._answer(s, pending, text, actor, message)
-                if isinstance(outcome, Reply):
-                    return outcome
-                if outcome is not None:
-                    text, overrides = outcome
+        # Taken and removed in one statement: of two messages racing, only one answers the question.
+        pending = s.connection().execute(_TAKE_PENDING, {"platform_": message.platform, "chat": message.chat_id,
+                                                         "user": message.sender_id}).first()
+        if pending is not None and self.clock.now() - pending.asked_at <= QUESTION_TTL:
+            outcome = self._answer(s, pending, text, actor, message)
+            if isinstance(outcome, Reply):
+                return outcome
+            if outcome is not None:
+                text, overrides = outcome
         parsed = self.parser.parse(text, self.clock.today(), sender_role=actor.role, sender_unit=actor.unit)
         if overrides:
             parsed = dataclasses.replace(parsed, **overrides)
@@ -148,12 +151,17 @@ class Conversation:
 
     # --- follow-up questions -------------------------------------------------------------------
     def _ask(self, s, message: Message, slot: str, question: str, text: str, overrides: dict) -> Reply:
-        state = json.dumps({"text": text, "overrides": overrides}, ensure_ascii=False)
-        s.add(PendingQuestion(platform=message.platform, chat_id=message.chat_id, user_id=message.sender_id,
-                              slot=slot, text=state, asked_at=self.clock.now()))
+        self._remember(s, message, slot, {"text": text, "overrides": overrides})
         return Reply(question)
 
-    def _answer(self, s, pending: PendingQuestion, answer: str, actor: Actor, message: Message):
+    def _remember(self, s, message: Message, slot: str, state: dict) -> None:
+        """The question now open for this person in this chat (one at a time: a newer one replaces it)."""
+        row = dict(platform=message.platform, chat_id=message.chat_id, user_id=message.sender_id, slot=slot,
+                   text=json.dumps(state, ensure_ascii=False), asked_at=self.clock.now())
+        conn = s.connection()
+        conn.execute(_upsert_pending(conn.dialect.name), row)
+
+    def _answer(self, s, pending, answer: str, actor: Actor, message: Message):
         """Fill the asked slot from the answer: (original text, overrides), a Reply, or None to start afresh."""
         if pending.slot == "page":
             if answer.lower() not in NEXT_PAGE:
@@ -178,10 +186,34 @@ class Conversation:
         if rest:
             total = number + -(-len(rest) // PAGE_LINES)
             body.append(f"——第{number}/{total}页，回复“下一页”查看更多——")
-            s.add(PendingQuestion(platform=message.platform, chat_id=message.chat_id, user_id=message.sender_id,
-                                  slot="page", text=json.dumps({"title": title, "rest": rest, "page": number},
-                                                               ensure_ascii=False), asked_at=self.clock.now()))
+            self._remember(s, message, "page", {"title": title, "rest": rest, "page": number})
         return Reply("\n".join(body))
+
+
+class _Duplicate(Exception):
+    """This platform message was taken in before."""
+
+
+# The statements every message runs, built once (building them per call cost more than the SQL).
+_INBOUND = InboundMessage.__table__
+_PENDING = PendingQuestion.__table__
+_TAKE_IN = insert(_INBOUND)
+_ANSWERED = (update(_INBOUND).where(_INBOUND.c.id == bindparam("row_id"))
+             .values(reply=bindparam("answer", type_=_INBOUND.c.reply.type), done=True))
+_TAKE_PENDING = (delete(_PENDING).where(_PENDING.c.platform == bindparam("platform_"),
+                                        _PENDING.c.chat_id == bindparam("chat"), _PENDING.c.user_id == bindparam("user"))
+                 .returning(_PENDING.c.slot, _PENDING.c.text, _PENDING.c.asked_at))
+
+
+@functools.cache
+def _upsert_pending(dialect: str):
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    stmt = upsert(_PENDING)
+    return stmt.on_conflict_do_update(index_elements=["platform", "chat_id", "user_id"],
+                                      set_={c: stmt.excluded[c] for c in ("slot", "text", "asked_at")})
 
 
 def _slot_value(slot: str, answer: str, parsed, plan: Plan):

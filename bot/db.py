@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
+READ_ONLY = "bot_read_only"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -19,11 +20,15 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self.engine = _make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     @contextlib.contextmanager
-    def session(self):
-        """One unit of work: commits on success, rolls back on error."""
-        s: Session = self._sessions()
+    def session(self, *, readonly: bool = False):
+        """One unit of work: commits on success, rolls back on error.
+
+        `readonly` sessions (listings, reports, the dashboard, an export) do not take SQLite's write
+        lock, so a long read never holds up the messages being written meanwhile."""
+        s: Session = (self._readers if readonly else self._sessions)()
         try:
             yield s
             s.commit()
@@ -67,8 +72,9 @@ def _make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn):
-            # BEGIN IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # BEGIN IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking;
+            # a read-only session takes a plain (deferred) BEGIN and reads its WAL snapshot beside them.
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

@@ -57,7 +57,7 @@ def _page():
     bot = _bot()
     flt = LedgerFilter.from_args(request.args, bot.plan)
     page = request.args.get("page", "1")
-    with bot.db.session() as s:
+    with bot.db.session(readonly=True) as s:
         b = board(s, bot.plan, bot.clock.tz, bot.clock.today(), flt, int(page) if page.isdigit() else 1)
         html = render_template("dashboard/page.html", b=b, plan=bot.plan, flt=flt, texts=texts, signed=_signed(),
                                weekly=charts.weekly(b.weeks), link=_link, now=bot.clock.now(),
@@ -76,7 +76,7 @@ def _export():
     bot = _bot()
     flt = LedgerFilter.from_args(request.args, bot.plan)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    with bot.db.session() as s:
+    with bot.db.session(readonly=True) as s:
         n = write_ledger(s, bot.plan, bot.clock.tz, bot.clock.today(), spool, flt)
     size = spool.tell()
     spool.seek(0)

@@ -35,7 +35,7 @@ def overview(ctx: Context) -> Reply:
              f"截至{texts.date(ctx.today)}，共 **{o.total}** 条，已销号 {closed} 条（{closed * 100 // o.total}%）",
              f"· 待整改 {s.get('open', 0)}　整改中 {s.get('in_progress', 0)}　待验收 {s.get('pending_review', 0)}",
              f"· 逾期未销号 **{o.overdue}** 条，挂牌督办 {o.supervised} 条"]
-    lines += _area_lines(ctx, o.by_area)
+    lines += _area_lines(ctx, o.by_area, o.late_by_area)
     if o.top_schools and ctx.actor.sees_everything:
         lines.append("**未销号最多的学校**")
         lines += [f"{i}. {name} {n}条" for i, (name, n) in enumerate(o.top_schools, 1)]
@@ -43,10 +43,9 @@ def overview(ctx: Context) -> Reply:
     return Reply("\n".join(lines), title="统计")
 
 
-def _area_lines(ctx: Context, open_by_area: dict[int, int]) -> list[str]:
+def _area_lines(ctx: Context, open_by_area: dict[int, int], late: dict[int, int]) -> list[str]:
     if not open_by_area:
         return []
-    late = ctx.queries.overdue_by_area(ctx.actor, ctx.today)
     lines = ["**按方面（未销号/逾期）**"]
     for area_id, n in sorted(open_by_area.items(), key=lambda kv: (-kv[1], kv[0])):
         lines.append(f"· {ctx.plan.area(area_id).short} {n}/{late.get(area_id, 0)}")

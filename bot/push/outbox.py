@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,16 +14,37 @@ def enqueue(session: Session, *, key: str, platform: str, payload: dict, now: dt
             group_chat_id: str | None = None, url: str | None = None, kind: str = "notice",
             urgent: bool = False, not_before: dt.datetime | None = None) -> bool:
     """Add a push unless one with the same key exists. Returns True when it was added."""
-    values = dict(key=key[:250], platform=platform, group_chat_id=group_chat_id, url=url, payload=payload,
-                  kind=kind, urgent=urgent, status=PENDING, attempts=0, created_at=now,
-                  next_attempt_at=not_before or now)
-    dialect = session.get_bind().dialect.name
+    row = push_row(key=key, platform=platform, payload=payload, now=now, group_chat_id=group_chat_id, url=url,
+                   kind=kind, urgent=urgent, not_before=not_before)
+    return enqueue_all(session, [row]) == 1
+
+
+def push_row(*, key: str, platform: str, payload: dict, now: dt.datetime, group_chat_id: str | None = None,
+             url: str | None = None, kind: str = "notice", urgent: bool = False,
+             not_before: dt.datetime | None = None) -> dict:
+    """One outbox row, ready for enqueue_all."""
+    return dict(key=key[:250], platform=platform, group_chat_id=group_chat_id, url=url, payload=payload,
+                kind=kind, urgent=urgent, status=PENDING, attempts=0, created_at=now, next_attempt_at=not_before or now)
+
+
+def enqueue_all(session: Session, rows: list[dict]) -> int:
+    """Add these pushes in one statement, skipping keys that exist; returns how many were added."""
+    if not rows:
+        return 0
+    conn = session.connection()
+    result = conn.execute(_insert_once(conn.dialect.name), rows)
+    return result.rowcount if len(rows) > 1 else int(result.rowcount == 1)
+
+
+@functools.cache
+def _insert_once(dialect: str):
+    """INSERT … ON CONFLICT (key) DO NOTHING on the bare table: on the request path, where every
+    report queues two or three notices, the ORM's bulk-insert machinery cost more than the SQL."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    return session.execute(stmt).rowcount == 1
+    return insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["key"])
 
 
 def pending(session: Session, limit: int = 200) -> list[OutboxMessage]:
@@ -37,4 +59,4 @@ def listing(session: Session, include_sent=False, limit: int = 500) -> list[Outb
     return list(session.scalars(q))
 
 
-__all__ = ["enqueue", "pending", "listing", "PENDING", "SENT", "FAILED"]
+__all__ = ["enqueue", "enqueue_all", "push_row", "pending", "listing", "PENDING", "SENT", "FAILED"]

@@ -40,7 +40,7 @@ def run_export(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     try:
-        with setup.db.session() as s:
+        with setup.db.session(readonly=True) as s:
             n = write_ledger(s, setup.plan, setup.clock.tz, setup.clock.today(), out,
                              on_progress=ProgressLine("导出台账"))
     finally:
@@ -71,7 +71,7 @@ def run_report(args) -> int:
     progress = ProgressLine("月报")
     try:
         progress.step(f"统计 {year}年{mon}月 数据")
-        with setup.db.session() as s:
+        with setup.db.session(readonly=True) as s:
             figures = month_report(s, setup.plan, year, mon, setup.clock.now())
     except ValueError as exc:       # a month still to come
         print(str(exc), file=sys.stderr)

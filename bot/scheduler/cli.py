@@ -60,7 +60,7 @@ def _print_delivery(bot, result) -> None:
     """Per group, what became of this sweep's messages after the drain."""
     if not result.keys:
         return
-    with bot.db.session() as s:
+    with bot.db.session(readonly=True) as s:
         rows = dict(s.execute(select(OutboxMessage.key, OutboxMessage.status).where(OutboxMessage.key.in_(result.keys))).all())
     for (group, _), key in zip(result.messages, result.keys):
         print(f"  {group.name}：{STATUS.get(rows.get(key, ''), rows.get(key, '未知'))}")

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy.orm import Session
+from sqlalchemy import insert
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot import texts
 from bot.clock import Clock
@@ -48,15 +50,26 @@ class Ledger:
         today = now.date()
         if deadline is None or deadline < today:
             deadline = self.plan.default_deadline(severity, today)
-        issue = Issue(area=area, school=school, location=location or "", description=description.strip(),
+        values = dict(area=area, school=school, location=location or "", description=description.strip(),
                       reporter_id=actor.id, reporter_name=actor.name, reporter_unit=actor.unit,
                       severity=severity, deadline=deadline, status=OPEN, supervised=False,
                       created_at=now, updated_at=now, platform=platform, chat_id=chat_id, source_msg_id=msg_id)
-        issue.units = [IssueUnit(unit=u, position=i)
-                       for i, u in enumerate(responsible_units(self.plan, self.directory, area, school))]
+        units = responsible_units(self.plan, self.directory, area, school)
+        # Reporting is the busiest write: one plain INSERT per table on the caller's connection instead
+        # of ORM flushes. The Issue built from the same values then joins the session as if loaded
+        # (no second INSERT), so later changes in this transaction see one object per issue; its
+        # history is left unloaded and read on first use.
+        conn = self.s.connection()
+        issue_id = conn.execute(_INSERT_ISSUE, values).inserted_primary_key[0]
+        conn.execute(_INSERT_UNIT, [{"issue_id": issue_id, "unit": u, "position": i} for i, u in enumerate(units)])
+        event = self._event_row(issue_id, actor, "report", description, new=deadline.isoformat())
+        conn.execute(_INSERT_EVENT, event)
+        issue = Issue(id=issue_id, closed_at=None, close_requested_by=None, **values)
+        set_committed_value(issue, "units", [IssueUnit(issue_id=issue_id, unit=u, position=i)
+                                             for i, u in enumerate(units)])
+        for obj in (issue, *issue.units):
+            make_transient_to_detached(obj)
         self.s.add(issue)
-        self.s.flush()
-        self._event(issue, actor, "report", description, new=deadline.isoformat())
         if self.notices:
             self.notices.issue_opened(issue)
         return issue
@@ -185,12 +198,20 @@ class Ledger:
                     old=old.isoformat(), new=deadline.isoformat())
 
     def _event(self, issue: Issue, actor: Actor, kind: str, text: str = "", old=None, new=None) -> None:
-        self.s.add(IssueEvent(issue_id=issue.id, kind=kind, actor_id=actor.id, actor_name=actor.name,
-                              at=self.clock.now(), text=(text or "").strip(), old_value=old, new_value=new))
+        self.s.add(IssueEvent(**self._event_row(issue.id, actor, kind, text, old=old, new=new)))
+
+    def _event_row(self, issue_id: int, actor: Actor, kind: str, text: str = "", old=None, new=None) -> dict:
+        return dict(issue_id=issue_id, kind=kind, actor_id=actor.id, actor_name=actor.name, at=self.clock.now(),
+                    text=(text or "").strip(), old_value=old, new_value=new)
 
     def _touch(self, issue: Issue) -> None:
         issue.updated_at = self.clock.now()
         self.s.flush()
+
+
+_INSERT_ISSUE = insert(Issue.__table__)
+_INSERT_UNIT = insert(IssueUnit.__table__)
+_INSERT_EVENT = insert(IssueEvent.__table__)
 
 
 def _not_pending(issue: Issue) -> str:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import dataclasses
 from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from bot.models import CLOSED, Issue, IssueUnit
 from bot.services.actors import Actor
@@ -19,6 +20,7 @@ class Overview:
     supervised: int
     by_area: dict[int, int]            # open issues per area
     top_schools: list[tuple[str, int]]  # schools with most open issues
+    late_by_area: dict[int, int] = dataclasses.field(default_factory=dict)   # overdue issues per area
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,14 @@ class BlacklistEntry:
     issue_ids: list[int]
 
 
+# What a list line shows (bot.views.issue_line, the dashboard's overdue list): read as plain rows, not
+# ORM objects with their units, so a 120-line answer costs one light query.
+LISTED = (Issue.id, Issue.area, Issue.school, Issue.description, Issue.status, Issue.deadline, Issue.supervised,
+          Issue.severity, Issue.reporter_id, Issue.reporter_name, Issue.created_at)
+
+
 class IssueList(list):
-    """Issues of one question, perhaps only the first `limit`; `total` counts them all."""
+    """Issues of one question (rows with LISTED's fields), perhaps only the first `limit`; `total` counts them all."""
 
     def __init__(self, items, total: int):
         super().__init__(items)
@@ -56,26 +64,37 @@ class Queries:
         return or_(*conds)
 
     def _issues(self, *conds, order=None, limit: int | None = None) -> IssueList:
-        q = select(Issue).where(*conds).options(selectinload(Issue.units))
-        q = q.order_by(*(order if order is not None else [Issue.id]))
+        q = select(*LISTED).where(*conds).order_by(*(order if order is not None else [Issue.id]))
         if limit:
             q = q.limit(limit)
-        items = list(self.s.scalars(q))
+        items = self.s.execute(q).all()
         if not limit or len(items) < limit:
             return IssueList(items, len(items))
         return IssueList(items, self.s.scalar(select(func.count()).select_from(Issue).where(*conds)) or 0)
 
     def overview(self, actor: Actor, today: dt.date) -> Overview:
         scope = self.scope(actor)
-        by_status = dict(self.s.execute(select(Issue.status, func.count()).where(scope).group_by(Issue.status)).all())
-        open_ = Issue.status != CLOSED
-        overdue = self.s.scalar(select(func.count()).select_from(Issue).where(scope, open_, Issue.deadline < today))
-        supervised = self.s.scalar(select(func.count()).select_from(Issue).where(scope, open_, Issue.supervised))
-        by_area = dict(self.s.execute(select(Issue.area, func.count()).where(scope, open_).group_by(Issue.area)).all())
-        top = self.s.execute(select(Issue.school, func.count().label("n")).where(scope, open_, Issue.school.is_not(None))
+        # one pass over the issues for every count, a second for the schools (asked on every 统计)
+        late = and_(Issue.status != CLOSED, Issue.deadline < today)
+        rows = self.s.execute(select(Issue.status, Issue.area, late.label("late"), Issue.supervised, func.count())
+                              .where(scope).group_by(Issue.status, Issue.area, late, Issue.supervised)).all()
+        by_status: dict[str, int] = {}
+        by_area: dict[int, int] = {}
+        late_by_area: dict[int, int] = {}
+        overdue = supervised = 0
+        for status, area, is_late, is_supervised, n in rows:
+            by_status[status] = by_status.get(status, 0) + n
+            if status != CLOSED:
+                by_area[area] = by_area.get(area, 0) + n
+                overdue += n if is_late else 0
+                if is_late:
+                    late_by_area[area] = late_by_area.get(area, 0) + n
+                supervised += n if is_supervised else 0
+        top = self.s.execute(select(Issue.school, func.count().label("n"))
+                             .where(scope, Issue.status != CLOSED, Issue.school.is_not(None))
                              .group_by(Issue.school).order_by(func.count().desc(), Issue.school).limit(5)).all()
-        return Overview(sum(by_status.values()), by_status, overdue or 0, supervised or 0, by_area,
-                        [(s, n) for s, n in top])
+        return Overview(sum(by_status.values()), by_status, overdue, supervised, by_area, [(s, n) for s, n in top],
+                        late_by_area)
 
     def overdue(self, actor: Actor, today: dt.date, limit: int | None = None) -> list[Issue]:
         return self._issues(self.scope(actor), Issue.status != CLOSED, Issue.deadline < today,
@@ -105,10 +124,6 @@ class Queries:
         return self._issues(self.scope(actor), Issue.area.in_(areas), Issue.status != CLOSED,
                             order=[Issue.deadline, Issue.id], limit=limit)
 
-    def overdue_by_area(self, actor: Actor, today: dt.date) -> dict[int, int]:
-        q = select(Issue.area, func.count()).where(self.scope(actor), Issue.status != CLOSED, Issue.deadline < today)
-        return dict(self.s.execute(q.group_by(Issue.area)).all())
-
     def mine(self, actor: Actor, limit: int | None = None) -> list[Issue]:
         """A leader's unit's open issues; anyone else's own reports, newest first."""
         if actor.role in ("leader",) and actor.unit:
@@ -130,12 +145,13 @@ class Queries:
         rows = self.s.execute(select(Issue.id, Issue.school, Issue.deadline)
                               .where(self.scope(actor), Issue.status != CLOSED, Issue.deadline < cutoff)
                               .order_by(Issue.deadline)).all()
-        entries: dict[str, BlacklistEntry] = {}
-        for issue_id, school, deadline in rows:
+        ids: dict[str, list[int]] = {}
+        worst: dict[str, int] = {}
+        for issue_id, school, deadline in rows:     # oldest deadline first: a school's first row is its worst
             unit = school or "（未注明学校）"
-            days = (today - deadline).days
-            e = entries.setdefault(unit, BlacklistEntry(unit, 0, 0, []))
-            entries[unit] = BlacklistEntry(unit, e.overdue + 1, max(e.worst_days, days), e.issue_ids + [issue_id])
+            ids.setdefault(unit, []).append(issue_id)
+            worst.setdefault(unit, (today - deadline).days)
+        entries = {u: BlacklistEntry(u, len(ids[u]), worst[u], ids[u]) for u in ids}
         return sorted(entries.values(), key=lambda e: (-e.overdue, -e.worst_days, e.unit))
 
     def unit_blacklist(self, actor: Actor, today: dt.date, threshold_days: int) -> list[BlacklistEntry]:

@@ -115,6 +115,39 @@ def test_duplicate_message_id_creates_nothing_new(bot):
         assert s.scalar(select(func.count()).select_from(InboundMessage)) == 1
 
 
+def _at_once(n, fn):
+    """Run fn(i) for i in range(n) on n threads released together; returns results or raises."""
+    import concurrent.futures as cf
+    import threading
+    gate = threading.Barrier(n)
+
+    def go(i):
+        gate.wait(timeout=10)
+        return fn(i)
+    with cf.ThreadPoolExecutor(n) as pool:
+        return [f.result(timeout=60) for f in [pool.submit(go, i) for i in range(n)]]
+
+
+def test_lists_asked_at_once_leave_one_open_question(bot):
+    from bot.models import PendingQuestion
+    for i in range(20):
+        say(bot, "wu.hao", f"上报 屏山小学 食堂第{i + 1}批食材没有留样 两周内")
+    # one person, one chat, the same long list asked several times at once: each gets its first page
+    # (none fails on the one-open-question-per-person rule), and "下一页" then continues one of them
+    replies = _at_once(6, lambda i: say(bot, "wu.hao", "查 屏山小学"))
+    assert all("1/2" in r for r in replies)
+    with bot.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(PendingQuestion)) == 1
+    assert "第2页" in say(bot, "wu.hao", "下一页")
+
+
+def test_an_open_question_is_answered_once(bot):
+    say(bot, "wu.hao", "校门口的红绿灯坏了半个月了")
+    # the same answer sent twice at once (two phones, a double tap): one issue, not two
+    _at_once(4, lambda i: say(bot, "wu.hao", "荣军路小学"))
+    assert [i.school for i in issues(bot)] == ["荣军路小学"]
+
+
 def test_answer_survives_a_restart(settings, clock):
     first = Bot(settings, clock)
     a = say(first, "zhang.wei", "食堂员工上班不戴口罩", msg_id="r-1")
