@@ -63,6 +63,28 @@ class WeComSender:
         return msg
 
     @staticmethod
+    def aibot_image(msgid, userid, url, aibotid="aib-test") -> dict:
+        """智能机器人 image callback: one-to-one chats only, `image.url` (WW-AIBOT-100719)."""
+        return {"msgid": msgid, "aibotid": aibotid, "chattype": "single", "from": {"userid": userid},
+                "response_url": AIBOT_RESPONSE_URL, "msgtype": "image", "image": {"url": url}}
+
+    @staticmethod
+    def aibot_mixed(msgid, userid, chatid, text, url, aibotid="aib-test") -> dict:
+        """智能机器人 图文混排 callback: `mixed.msg_item[]` of text and image items."""
+        return {"msgid": msgid, "aibotid": aibotid, "chattype": "group", "chatid": chatid, "from": {"userid": userid},
+                "response_url": AIBOT_RESPONSE_URL, "msgtype": "mixed",
+                "mixed": {"msg_item": [{"msgtype": "text", "text": {"content": text}},
+                                       {"msgtype": "image", "image": {"url": url}}]}}
+
+    @staticmethod
+    def app_image_xml(msgid, from_user, pic_url, media_id, corp_id, agent_id, create_time) -> str:
+        """Self-built app image message, the decrypted inner XML (WW 90239: PicUrl, MediaId)."""
+        return (f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName>"
+                f"<FromUserName><![CDATA[{from_user}]]></FromUserName><CreateTime>{create_time}</CreateTime>"
+                f"<MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[{pic_url}]]></PicUrl>"
+                f"<MediaId><![CDATA[{media_id}]]></MediaId><MsgId>{msgid}</MsgId><AgentID>{agent_id}</AgentID></xml>")
+
+    @staticmethod
     def app_text_xml(msgid, from_user, content, corp_id, agent_id, create_time) -> str:
         """Self-built app text message, the decrypted inner XML (WW 90239)."""
         return (f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName>"

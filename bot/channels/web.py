@@ -24,7 +24,7 @@ DINGTALK_MAX_SKEW = 3600   # DingTalk itself refuses timestamps more than an hou
 JSON_TYPES = ("application/json", "text/json", "text/plain", "")
 XML_TYPES = ("text/xml", "application/xml", "text/plain", "")
 WELCOME = "您好，我是校园安全整治助手。发现安全隐患直接描述发给我即可，发“帮助”查看用法。"
-UNSUPPORTED = "暂时只能处理文字消息。请用文字描述隐患（图片请在描述后另行发到群里）。"
+UNSUPPORTED = "暂时只能处理文字和照片。请用文字描述隐患；登记后30分钟内把现场照片单独发给我，会附到那条隐患上。"
 
 
 class _NoQueryInHttpLogs(logging.Filter):

@@ -56,13 +56,14 @@ def parse_aibot(plaintext: bytes, now: dt.datetime) -> AibotInbound:
     if msgtype == "event":
         return AibotInbound("event", event=_str(_obj(data, "event").get("eventtype")),
                             message=_aibot_message(data, sender, "", now, f"event:{sender}:{data.get('create_time', '')}"))
-    text = _aibot_text(data, msgtype)
-    if text is None:
+    text, image = _aibot_text(data, msgtype), _aibot_image(data, msgtype)
+    if text is None and not image:
         return AibotInbound("unsupported", msgtype=msgtype,
                             message=_aibot_message(data, sender, "", now, _str(data.get("msgid"))))
     if not _str(data.get("msgid")):
         raise BadMessage("no msgid")
-    return AibotInbound("message", message=_aibot_message(data, sender, text, now, _str(data["msgid"])), msgtype=msgtype)
+    message = _aibot_message(data, sender, text or "", now, _str(data["msgid"]), image)
+    return AibotInbound("message", message=message, msgtype=msgtype)
 
 
 def _aibot_text(data: dict, msgtype: str) -> str | None:
@@ -77,10 +78,24 @@ def _aibot_text(data: dict, msgtype: str) -> str | None:
     return None
 
 
-def _aibot_message(data: dict, sender: str, text: str, now: dt.datetime, msg_id: str) -> Message:
+def _aibot_image(data: dict, msgtype: str) -> str:
+    """The photo's URL: an image message (one-to-one chats only), or the first image of a mixed one.
+
+    WeCom serves it encrypted with the message's aeskey; the ledger keeps the link as evidence."""
+    if msgtype == "image":
+        return _str(_obj(data, "image").get("url"))
+    if msgtype == "mixed":
+        items = _obj(data, "mixed").get("msg_item")
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and item.get("msgtype") == "image" and _obj(item, "image").get("url"):
+                return _str(_obj(item, "image")["url"])
+    return ""
+
+
+def _aibot_message(data: dict, sender: str, text: str, now: dt.datetime, msg_id: str, image: str = "") -> Message:
     chat = _str(data.get("chatid")) or sender
     return Message(platform="wecom", sender_id=sender, chat_id=chat, text=text, msg_id=msg_id, at=now,
-                   is_group=data.get("chattype") == "group")
+                   is_group=data.get("chattype") == "group", image_url=image)
 
 
 def aibot_stream(reply: Reply, stream_id: str) -> str:
@@ -116,11 +131,14 @@ def parse_app(plaintext: bytes, now: dt.datetime) -> AppInbound:
         kind, msg_id, text = "event", f"event:{sender}:{created}", ""
     elif msgtype == "text":
         kind, msg_id, text = "message", field("MsgId"), root.findtext("Content") or ""
+    elif msgtype == "image" and field("PicUrl"):
+        kind, msg_id, text = "message", field("MsgId"), ""
     else:
         kind, msg_id, text = "unsupported", field("MsgId") or f"{msgtype}:{sender}:{created}", ""
     if not msg_id:
         raise BadMessage("no MsgId")
-    msg = Message(platform="wecom", sender_id=sender, chat_id=sender, text=text, msg_id=msg_id, at=now, is_group=False)
+    msg = Message(platform="wecom", sender_id=sender, chat_id=sender, text=text, msg_id=msg_id, at=now, is_group=False,
+                  image_url=field("PicUrl") if msgtype == "image" else "")
     return AppInbound(kind, msg, field("AgentID"), field("ToUserName"))
 
 

@@ -14,6 +14,9 @@ def progress(ctx: Context, issue_id: int) -> Reply:
     before = ctx.ledger.get(issue_id).deadline
     issue = ctx.ledger.add_progress(ctx.actor, issue_id, note, deadline=ctx.parsed.deadline)
     lines = [f"📝 已记录 #{issue.id} 的进展（{texts.STATUS[issue.status]}）"]
+    if ctx.message.image_url:     # a photo of the work sent with the words
+        ctx.ledger.attach_photo(ctx.actor, issue.id, ctx.message.image_url)
+        lines.append("📷 照片已附上")
     if issue.deadline != before:
         lines.append(f"整改时限已调整为 {texts.date_weekday(issue.deadline)}")
     elif ctx.parsed.deadline and ctx.parsed.deadline != issue.deadline:

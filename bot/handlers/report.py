@@ -32,6 +32,8 @@ def report(ctx: Context) -> Reply:
     issue = ctx.ledger.open_issue(ctx.actor, area=p.category, description=description, school=school,
                                   deadline=p.deadline, severity=p.severity or "一般", location=p.location or "",
                                   platform=ctx.message.platform, chat_id=ctx.message.chat_id, msg_id=ctx.message.msg_id)
+    if ctx.message.image_url:     # a photo sent with the words (a mixed message)
+        ctx.ledger.attach_photo(ctx.actor, issue.id, ctx.message.image_url)
     area = ctx.plan.area(issue.area)
     units = issue.unit_names[1:] if issue.school else issue.unit_names
     shown = "、".join(units[:5]) + (f" 等{len(units)}个单位" if len(units) > 5 else "")
@@ -42,6 +44,8 @@ def report(ctx: Context) -> Reply:
              f"整改时限：{texts.date_weekday(issue.deadline)}" + ("（未指定，按默认时限）" if p.deadline is None else "")]
     if issue.severity != "一般":
         lines.append(f"等级：{issue.severity}")
+    if ctx.message.image_url:
+        lines.append("📷 现场照片已附上")
     if p.clarify:
         lines.append(f"（分类如有误，请专班调整。{p.clarify}）")
     notified = groups_for(ctx.directory, issue.unit_names, include_taskforce=issue.severity == "重大")

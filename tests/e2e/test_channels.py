@@ -119,6 +119,50 @@ def test_app_text_message_gets_encrypted_xml_reply(live, wecom_app):
     assert "<ToUserName><![CDATA[li.na]]></ToUserName>" in reply_xml
 
 
+def _aibot_post(live, aibot, payload) -> str:
+    params, body = aibot.aibot_request(payload, timestamp=ts(live))
+    resp = live.post("/wecom/aibot", params=params, data=body, headers={"Content-Type": "application/json"})
+    assert resp.status_code == 200, resp.text
+    return json.loads(aibot.decrypt_json_reply(resp.content))["stream"]["content"]
+
+
+def _photos(live) -> list[tuple[int, str]]:
+    from bot.models import IssueEvent
+    with live.bot.db.session() as s:
+        return s.execute(select(IssueEvent.issue_id, IssueEvent.text).where(IssueEvent.kind == "photo")
+                         .order_by(IssueEvent.id)).all()
+
+
+def test_photos_reach_the_issue_through_both_wecom_channels(live, aibot, wecom_app):
+    # a photo alone in the 智能机器人's one-to-one chat, after a report there
+    say_aibot(live, aibot, "ph-1", "zhang.wei", "后门鱼塘没有护栏，学生放学常去玩", chat="")
+    reply = _aibot_post(live, aibot, aibot.aibot_image("ph-2", "zhang.wei", "https://wework.example/enc/p1"))
+    assert "照片已附到隐患 #1" in reply
+    # words and a photo in one 图文混排 message in a group: the report carries its photo
+    reply = _aibot_post(live, aibot, aibot.aibot_mixed("ph-3", "li.na", "wr-yf1z", "@助手 食堂留样柜坏了",
+                                                       "https://wework.example/enc/p2"))
+    assert "#2" in reply and "照片已附上" in reply
+    # a photo to the self-built app (PicUrl) after a progress note there
+    xml = wecom_app.app_text_xml("8001", "li.na", "进展 #2 已报修", CORP_ID, AGENT_ID, int(ts(live)))
+    params, body = wecom_app.app_request(xml, timestamp=ts(live))
+    resp = live.post("/wecom/callback", params=params, data=body, headers={"Content-Type": "text/xml"})
+    assert "已记录 #2 的进展" in wecom_app.decrypt_xml_reply(resp.content)
+    xml = wecom_app.app_image_xml("8002", "li.na", "https://wework.example/pic/p3", "MEDIA3", CORP_ID, AGENT_ID,
+                                  int(ts(live)))
+    params, body = wecom_app.app_request(xml, timestamp=ts(live))
+    resp = live.post("/wecom/callback", params=params, data=body, headers={"Content-Type": "text/xml"})
+    assert resp.status_code == 200 and "照片已附到隐患 #2" in wecom_app.decrypt_xml_reply(resp.content)
+    assert _photos(live) == [(1, "https://wework.example/enc/p1"), (2, "https://wework.example/enc/p2"),
+                             (2, "https://wework.example/pic/p3")]
+
+
+def test_other_media_get_a_clear_answer_and_change_nothing(live, aibot):
+    payload = {"msgid": "f-1", "aibotid": "aib-test", "chattype": "single", "from": {"userid": "zhang.wei"},
+               "msgtype": "file", "file": {"url": "https://wework.example/enc/f1"}}
+    assert "文字和照片" in _aibot_post(live, aibot, payload)
+    assert count(live, Issue) == 0 and _photos(live) == []
+
+
 def test_app_wrong_agent_is_refused(live, wecom_app):
     xml = wecom_app.app_text_xml("7002", "li.na", "帮助", CORP_ID, "999", int(ts(live)))
     params, body = wecom_app.app_request(xml, timestamp=ts(live), agent_id="999")
