@@ -30,6 +30,7 @@ from bot.push.outbox import enqueue
 from bot.scheduler.calendar import WorkCalendar
 from bot.scheduler.digest import Digest
 from bot.scheduler.rules import IssueRow, Owed, owed_for_campaign, owed_for_issue
+from bot.services import routing
 from bot.services.routing import groups_for, responsible_units
 
 log = logging.getLogger("bot.scheduler")
@@ -197,8 +198,7 @@ class Sweeper:
         group = digest.group
         if group.platform not in ("wecom", "dingtalk"):
             return
-        people = [p for u in group.units for p in self.directory.people_of(u, "leader")]
-        mentions = {"mention_userids": [p.id for p in people], "mention_mobiles": [p.mobile for p in people if p.mobile]}
+        mentions = routing.mentions(routing.mentioned_in(self.directory, group))
         head = f"**校园安全整改提醒**（{now.month}月{now.day}日 {now:%H:%M}）"
         for i, payload in enumerate(push_format.split(group.platform, head, digest.body(), mentions)):
             key = f"digest:{group.chat_id}:{now:%Y-%m-%d}:{digest.first_id}:{i}"

@@ -198,7 +198,11 @@ class Ledger:
                     old=old.isoformat(), new=deadline.isoformat())
 
     def _event(self, issue: Issue, actor: Actor, kind: str, text: str = "", old=None, new=None) -> None:
-        self.s.add(IssueEvent(**self._event_row(issue.id, actor, kind, text, old=old, new=new)))
+        event = IssueEvent(**self._event_row(issue.id, actor, kind, text, old=old, new=new))
+        if "events" in issue.__dict__:     # history already read in this session: keep it current
+            issue.events.append(event)
+        else:
+            self.s.add(event)
 
     def _event_row(self, issue_id: int, actor: Actor, kind: str, text: str = "", old=None, new=None) -> dict:
         return dict(issue_id=issue_id, kind=kind, actor_id=actor.id, actor_name=actor.name, at=self.clock.now(),

@@ -1,7 +1,7 @@
 """Which units answer for an issue, and which groups hear about it — all from the plan and directory."""
 from __future__ import annotations
 
-from bot.directory import Directory, Group
+from bot.directory import Directory, Group, Person
 from bot.plan import Plan
 
 
@@ -24,5 +24,17 @@ def groups_for(directory: Directory, units: list[str], *, include_taskforce=Fals
     return list(seen.values())
 
 
-def leaders_of(directory: Directory, units: list[str]):
-    return [p for u in units for p in directory.people_of(u, "leader")]
+
+def mentioned_in(directory: Directory, group: Group) -> list[Person]:
+    """Whom a push to this group @-mentions: the leaders of its units; in a 专班 group, the 专班
+    members (of its units, or all of them when the group names none)."""
+    if group.purpose == "taskforce":
+        members = directory.taskforce()
+        own = [p for p in members if p.unit in group.units]
+        return own or members
+    return [p for u in group.units for p in directory.people_of(u, "leader")]
+
+
+def mentions(people: list[Person]) -> dict:
+    """The mention fields a push payload carries (WeCom by user id, DingTalk by mobile)."""
+    return {"mention_userids": [p.id for p in people], "mention_mobiles": [p.mobile for p in people if p.mobile]}

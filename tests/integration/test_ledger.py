@@ -90,6 +90,16 @@ def test_close_out_cycle_with_history(db, ledger_in, who, clock):
         assert kinds == ["report", "progress", "close_request", "reject", "close_request", "approve", "reopen"]
         actors = [e.actor_id for e in s.query(IssueEvent).filter_by(issue_id=issue.id).order_by(IssueEvent.id)]
         assert actors == ["zhang.wei", "zhang.wei", "li.na", "wu.hao", "li.na", "xu.li", "wu.hao"]
+        assert [e.kind for e in issue.events] == kinds          # the loaded history kept current
+    with db.session() as s:
+        # each round of the cycle told its groups once: two close-out requests to the 专班 (@ its
+        # members), a rejection and an approval to the school, a reopening
+        rows = s.query(OutboxMessage).filter(OutboxMessage.key.like(f"issue:{issue.id}:%")).all()
+        keys = sorted({r.key.rsplit(":", 1)[0] for r in rows if ":opened" not in r.key})
+        assert keys == [f"issue:{issue.id}:close_request:1", f"issue:{issue.id}:close_request:2",
+                        f"issue:{issue.id}:decision:1", f"issue:{issue.id}:decision:2", f"issue:{issue.id}:reopen:1"]
+        asks = [r for r in rows if ":close_request:" in r.key]
+        assert all(r.group_chat_id == "wr-zb" and r.payload["mention_userids"] == ["wu.hao", "xu.li"] for r in asks)
 
 
 def test_deadline_changes_are_recorded_and_checked(db, ledger_in, who):

@@ -87,6 +87,9 @@ def test_one_digest_per_group_with_mentions(db, plan, directory, open_issue):
     assert school[0].payload["mention_userids"] == ["li.na"]
     taskforce = [m for m in outbox(db) if m.group_chat_id == "wr-zb"]
     assert "逾期超期，已列入黑榜" in taskforce[0].payload["text"] and taskforce[0].urgent
+    # the 专班's group names no unit: its escalations reach the 专班 members
+    assert taskforce[0].payload["mention_userids"] == ["wu.hao", "xu.li"]
+    assert taskforce[0].payload["mention_mobiles"] == ["13800000009", "13800000010"]
 
 
 def test_ordinary_reminders_wait_for_working_time(db, plan, directory, open_issue):
