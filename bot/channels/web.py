@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import secrets
 import threading
 
@@ -25,21 +24,6 @@ JSON_TYPES = ("application/json", "text/json", "text/plain", "")
 XML_TYPES = ("text/xml", "application/xml", "text/plain", "")
 WELCOME = "您好，我是校园安全整治助手。发现安全隐患直接描述发给我即可，发“帮助”查看用法。"
 UNSUPPORTED = "暂时只能处理文字和照片。请用文字描述隐患；登记后30分钟内把现场照片单独发给我，会附到那条隐患上。"
-
-
-class _NoQueryInHttpLogs(logging.Filter):
-    """urllib3 logs every request line at DEBUG with its query string, which is where webhook keys,
-    DingTalk access tokens and signs live: keep the path, drop the query."""
-
-    QUERY = re.compile(r"\?[^\s\"']*")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.args and isinstance(record.args, tuple):
-            record.args = tuple(self.QUERY.sub("?…", a) if isinstance(a, str) else a for a in record.args)
-        return True
-
-
-_HTTP_LOG_FILTER = _NoQueryInHttpLogs()
 
 
 def _refuse(status: int, why: str, channel: str) -> Response:
@@ -99,7 +83,6 @@ SIGNED_QUERY = ("msg_signature", "timestamp", "nonce")
 
 def register_channels(app: Flask, bot) -> None:
     settings = bot.settings
-    logging.getLogger("urllib3.connectionpool").addFilter(_HTTP_LOG_FILTER)   # same instance: added once
     window = settings.security.timestamp_window_seconds
     limit = settings.security.max_body_bytes
     # SQLite has one writer and every session begins IMMEDIATE: threads of this process would otherwise

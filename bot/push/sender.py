@@ -30,6 +30,19 @@ PRUNE_EVERY = dt.timedelta(minutes=10)
 JSON_UTF8 = {"Content-Type": "application/json; charset=utf-8"}
 
 
+class _NoQueryInHttpLogs(logging.Filter):
+    """urllib3 logs every request line at DEBUG with its query string, which is where webhook keys,
+    DingTalk access tokens and signs live: keep the path, drop the query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and isinstance(record.args, tuple):
+            record.args = tuple(_redact_text(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+_HTTP_LOG_FILTER = _NoQueryInHttpLogs()
+
+
 @dataclass
 class DrainResult:
     sent: int = 0
@@ -63,6 +76,8 @@ class Sender:
         self.timeout = timeout
         self.batch = batch
         self._pruned_at: dt.datetime | None = None
+        # wherever pushes are sent (the service, `remind`, a test), keys stay out of DEBUG logs
+        logging.getLogger("urllib3.connectionpool").addFilter(_HTTP_LOG_FILTER)   # same instance: added once
 
     def drain(self, rounds: int = 20) -> DrainResult:
         """Send what is due now, batch by batch, until nothing due is left (bounded by rounds)."""

@@ -157,3 +157,39 @@ def test_no_secret_in_logs_replies_pages_or_outbox_listing(day, caplog, platform
         assert_clean(f"log record {i} ({caplog.records[i].name})", text, secrets)
     for where, text in seen:
         assert_clean(where, text, secrets)
+
+
+def test_reminders_sent_without_the_web_service_keep_keys_out_of_debug_logs(caplog, config_file, clock, platform):
+    """`python -m bot remind` builds the Bot without its HTTP endpoints: its sender alone must keep
+    webhook keys and DingTalk tokens out of urllib3's DEBUG request lines."""
+    from bot.app import Bot
+    from bot.push.sender import _HTTP_LOG_FILTER
+    from bot.scheduler.sweep import Sweeper
+    http_log = logging.getLogger("urllib3.connectionpool")
+    http_log.removeFilter(_HTTP_LOG_FILTER)        # as in a fresh `remind` process
+    caplog.set_level(logging.DEBUG)
+    settings = load_settings(str(config_file), env={"BOT_PUSH_BASE_WECOM": platform.url,
+                                                    "BOT_PUSH_BASE_DINGTALK": platform.url})
+    bot = Bot(settings, clock)
+    try:
+        bot.conversation.handle(_console(bot, "zhang.wei", "后门鱼塘没有护栏，学生放学常去玩"))
+        bot.conversation.handle(_console(bot, "wang.fang", "学校保安没有保安员证"))
+        clock.advance(days=20)
+        with bot.db.session() as s:
+            assert Sweeper(bot.plan, bot.directory).run(s, clock.now()).messages
+        assert bot.sender.drain().sent >= 3
+    finally:
+        bot.stop()
+    requests_logged = [record_text(r) for r in caplog.records if r.name == "urllib3.connectionpool"]
+    assert any("POST /cgi-bin/webhook/send?" in t for t in requests_logged), requests_logged
+    assert any("POST /robot/send?" in t for t in requests_logged), requests_logged
+    secrets = configured_secrets(bot)
+    for i, record in enumerate(caplog.records):
+        if record.name == "werkzeug":
+            continue    # the fake platform's own access log (Tencent's and DingTalk's for real)
+        assert_clean(f"log record {i} ({record.name})", record_text(record), secrets)
+
+
+def _console(bot, user, text):
+    from bot.channels import console
+    return console.message(bot, user, "console", text)
