@@ -113,31 +113,45 @@ def register_channels(app: Flask, bot) -> None:
     def healthz():
         return {"ok": True}
 
-    # --- WeCom 智能机器人 (group @-mentions), JSON --------------------------------------------
-    @app.route("/wecom/aibot", methods=["GET", "POST"])
-    def wecom_aibot():
-        refused = wecom_gate(aibot, "aibot", JSON_TYPES)
+    def wecom_open(crypto: WeComCrypto | None, channel: str, types: tuple[str, ...], decrypt, parse):
+        """A WeCom request through the whole chain: (inbound message, timestamp, nonce), or the
+        Response that ends it here (a refusal, or the answer to URL verification)."""
+        refused = wecom_gate(crypto, channel, types)
         if refused is not None:
             return refused
         q = request.args
         sig, ts, nonce = q["msg_signature"], q["timestamp"], q["nonce"]
         if request.method == "GET":
-            return _verify_url(aibot, sig, ts, nonce, q["echostr"], "aibot")
+            return _verify_url(crypto, sig, ts, nonce, q["echostr"], channel)
         body = _body(limit)
         if body is None:
-            return _refuse(413, "body too large", "aibot")
+            return _refuse(413, "body too large", channel)
         try:
-            plain = aibot.decrypt_json_envelope(sig, ts, nonce, body)
-            inbound = wecom.parse_aibot(plain, bot.clock.now())
+            inbound = parse(decrypt(crypto, sig, ts, nonce, body), bot.clock.now())
         except (SignatureError, ReceiveIdError) as exc:
-            return _refuse(403, _why(exc), "aibot")
+            return _refuse(403, _why(exc), channel)
         except (CryptoError, wecom.BadMessage, ValueError) as exc:
-            return _refuse(400, f"bad request: {type(exc).__name__}", "aibot")
+            return _refuse(400, f"bad request: {type(exc).__name__}", channel)
+        return inbound, ts, nonce
+
+    def in_turn(channel: str, answer):
+        """Run the conversation (one writer at a time on SQLite); a database outage is a 503 to retry."""
         try:
             with turn:
-                answer = _aibot_answer(bot, inbound)
+                return answer()
         except DBAPIError as exc:
-            return _unavailable("aibot", exc)
+            return _unavailable(channel, exc)
+
+    # --- WeCom 智能机器人 (group @-mentions), JSON --------------------------------------------
+    @app.route("/wecom/aibot", methods=["GET", "POST"])
+    def wecom_aibot():
+        opened = wecom_open(aibot, "aibot", JSON_TYPES, WeComCrypto.decrypt_json_envelope, wecom.parse_aibot)
+        if isinstance(opened, Response):
+            return opened
+        inbound, ts, nonce = opened
+        answer = in_turn("aibot", lambda: _aibot_answer(bot, inbound))
+        if isinstance(answer, Response):
+            return answer
         if answer is None:
             return Response("", status=200)
         return Response(aibot.encrypt_json_reply(answer, ts, nonce), mimetype="application/json")
@@ -145,34 +159,19 @@ def register_channels(app: Flask, bot) -> None:
     # --- WeCom self-built app (one-to-one), XML ----------------------------------------------
     @app.route("/wecom/callback", methods=["GET", "POST"])
     def wecom_callback():
-        refused = wecom_gate(wecom_app, "wecom", XML_TYPES)
-        if refused is not None:
-            return refused
-        q = request.args
-        sig, ts, nonce = q["msg_signature"], q["timestamp"], q["nonce"]
-        if request.method == "GET":
-            return _verify_url(wecom_app, sig, ts, nonce, q["echostr"], "wecom")
-        body = _body(limit)
-        if body is None:
-            return _refuse(413, "body too large", "wecom")
-        try:
-            plain = wecom_app.decrypt_xml_envelope(sig, ts, nonce, body)
-            inbound = wecom.parse_app(plain, bot.clock.now())
-        except (SignatureError, ReceiveIdError) as exc:
-            return _refuse(403, _why(exc), "wecom")
-        except (CryptoError, wecom.BadMessage, ValueError) as exc:
-            return _refuse(400, f"bad request: {type(exc).__name__}", "wecom")
+        opened = wecom_open(wecom_app, "wecom", XML_TYPES, WeComCrypto.decrypt_xml_envelope, wecom.parse_app)
+        if isinstance(opened, Response):
+            return opened
+        inbound, ts, nonce = opened
         stranger = _stranger(inbound, settings.wecom)
         if stranger:
             return _refuse(403, stranger, "wecom")
         if inbound.kind == "event":
             return Response("", status=200)
-        try:
-            with turn:
-                reply = (Reply(UNSUPPORTED) if inbound.kind == "unsupported"
-                         else bot.conversation.handle(inbound.message))
-        except DBAPIError as exc:
-            return _unavailable("wecom", exc)
+        reply = in_turn("wecom", lambda: Reply(UNSUPPORTED) if inbound.kind == "unsupported"
+                        else bot.conversation.handle(inbound.message))
+        if isinstance(reply, Response):
+            return reply
         xml = wecom.app_text_reply(reply, inbound.message.sender_id, settings.wecom.corp_id)
         return Response(wecom_app.encrypt_xml_reply(xml, ts, nonce), mimetype="application/xml")
 
@@ -203,12 +202,8 @@ def register_channels(app: Flask, bot) -> None:
             inbound = dingtalk.parse(body, bot.clock.now())
         except (dingtalk.BadMessage, ValueError) as exc:
             return _refuse(400, f"bad request: {type(exc).__name__}", "dingtalk")
-        try:
-            with turn:
-                _dingtalk_answer(bot, inbound)
-        except DBAPIError as exc:
-            return _unavailable("dingtalk", exc)
-        return {"msgtype": "empty"}
+        failed = in_turn("dingtalk", lambda: _dingtalk_answer(bot, inbound))
+        return failed if isinstance(failed, Response) else {"msgtype": "empty"}
 
 
 def _why(exc: CryptoError) -> str:
