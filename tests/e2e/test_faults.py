@@ -1,6 +1,7 @@
 """Faults with real processes: two instances given the same retried callback at once, a server
 SIGKILLed with requests in flight, a reminder run killed mid-way, the database restarting under load,
-and the push platform down or rate-limiting while messages keep arriving."""
+and the push platform down or rate-limiting while messages keep arriving. A reminder run is killed
+both while it pushes and inside the sweep's own transaction."""
 from __future__ import annotations
 
 import concurrent.futures as cf
@@ -260,6 +261,92 @@ def test_remind_killed_mid_run_queues_each_reminder_once(config_file, db_url, tm
             taken = s.scalar(select(func.count()).select_from(ReminderLog))
         assert queued_before > 0 and len(keys) == len(set(keys)) == queued_before   # nothing queued twice
         assert taken > 0
+    finally:
+        db.dispose()
+
+
+def _bulk_overdue_issues(config_file: Path, n: int) -> None:
+    """Many issues reported long before the sweep (written straight through the ledger), so the
+    sweep's one transaction takes long enough to be caught and killed."""
+    import datetime as dt
+    from bot.app import Bot
+    from bot.clock import FixedClock
+    from bot.services.actors import resolve_actor
+    from bot.services.ledger import Ledger
+    from bot.settings import load_settings
+    bot = Bot(load_settings(str(config_file), env={}), FixedClock(dt.datetime(2023, 6, 5, 10, 0)))
+    try:
+        with bot.db.session() as s:
+            ledger = Ledger(s, bot.plan, bot.directory, bot.clock)
+            for i in range(n):
+                who = resolve_actor(bot.directory, ["zhang.wei", "wang.fang", "chen.jing"][i % 3], "")
+                ledger.open_issue(who, area=1 + i % 9, description=REPORTS[i % len(REPORTS)] + f" 第{i}处",
+                                  school=who.school, deadline=dt.date(2023, 6, 9 + i % 7))
+    finally:
+        bot.db.dispose()
+
+
+class SweepWatch:
+    """Tells when another process is inside the sweep's transaction: on PostgreSQL, uncommitted rows
+    in reminder_log; on SQLite, the write lock held for longer than start-up's short writes
+    (migrations and the directory sync hold it a few ms, a sweep over thousands of issues ~10x longer)."""
+
+    HELD = 0.08
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.held_since: float | None = None
+
+    def __call__(self) -> bool:
+        if not self.db.is_sqlite:
+            with self.db.engine.connect() as conn:
+                return bool(conn.scalar(text(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                    "WHERE c.relname = 'reminder_log' AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()")))
+        import sqlite3
+        probe = sqlite3.connect(self.db.engine.url.database, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            self.held_since = None
+        except sqlite3.OperationalError:
+            self.held_since = self.held_since or time.monotonic()
+        finally:
+            probe.close()
+        return self.held_since is not None and time.monotonic() - self.held_since >= self.HELD
+
+
+def test_remind_killed_inside_the_sweep_transaction_leaves_all_or_nothing(config_file, db_url, tmp_path, pushes):
+    pytest.importorskip("bot.scheduler.cli")
+    _bulk_overdue_issues(config_file, 3000)
+    args = [sys.executable, "-m", "bot", "remind", "--config", str(config_file), "--now", "2023-06-21T09:00"]
+    env = child_env(**push_env(pushes))
+    db = Database(str(db_url))
+    try:
+        run = Proc(args, env, tmp_path / "remind-killed.log")
+        try:
+            in_sweep = SweepWatch(db)
+            caught = wait_until(lambda: in_sweep() or run.p.poll() is not None, 120, "the sweep's transaction",
+                                every=0.005)
+            in_flight = caught is True and run.p.poll() is None
+            run.kill9()
+        finally:
+            run.stop()
+        with db.session() as s:
+            taken = s.scalar(select(func.count()).select_from(ReminderLog))
+        if in_flight:
+            assert taken == 0, "a killed sweep left part of its work behind"
+        done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        again = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0 and "新提醒 0 项" in again.stdout, again.stdout
+        with db.session() as s:
+            keys = s.scalars(select(OutboxMessage.key).where(OutboxMessage.kind == "reminder")).all()
+            logged = s.scalar(select(func.count()).select_from(ReminderLog))
+        # each owed item taken once and every digest queued once, whether the kill landed before,
+        # inside or after the transaction
+        assert logged >= 3000 and keys and len(keys) == len(set(keys))
+        assert f"新提醒 {logged - taken} 项" in done.stdout, done.stdout
     finally:
         db.dispose()
 
