@@ -29,6 +29,7 @@ from bot.services.actors import Actor, resolve_actor
 from bot.services.ledger import Ledger
 from bot.services.notices import Notices
 from bot.services.queries import Queries
+from bot.views import issue_line, short
 
 log = logging.getLogger("bot.conversation")
 
@@ -128,7 +129,9 @@ class Conversation:
                       ledger=Ledger(s, self.plan, self.directory, self.clock, Notices(s, self.plan, self.directory, self.clock)),
                       queries=Queries(s), plan=self.plan, directory=self.directory, clock=self.clock,
                       ask=lambda slot, q: self._ask(s, message, slot, q, text, overrides),
-                      page=lambda title, lines, key: self._page(s, message, title, lines), settings=self.settings)
+                      page=lambda title, lines, key: self._page(s, message, title, lines),
+                      page_issues=lambda title, issues, footer: self._page_issues(s, message, title, issues, footer),
+                      settings=self.settings)
         try:
             with s.begin_nested():
                 return route.func(ctx)
@@ -146,7 +149,6 @@ class Conversation:
                 issue = ledger.attach_photo(actor, issue_id, message.image_url)
         except ServiceError as exc:
             return Reply(str(exc))
-        from bot.views import short
         return Reply(texts.PHOTO_ATTACHED.format(id=issue.id, desc=short(issue.description, 16)))
 
     # --- follow-up questions -------------------------------------------------------------------
@@ -163,10 +165,14 @@ class Conversation:
 
     def _answer(self, s, pending, answer: str, actor: Actor, message: Message):
         """Fill the asked slot from the answer: (original text, overrides), a Reply, or None to start afresh."""
-        if pending.slot == "page":
+        if pending.slot in ("page", "issue_page"):
             if answer.lower() not in NEXT_PAGE:
                 return None
             state = json.loads(pending.text)
+            if pending.slot == "issue_page":
+                ids = state["ids"]
+                return self._page_issues(s, message, state["title"], Queries(s).listed(ids[:PAGE_LINES]),
+                                         state["footer"], state["page"], later=ids[PAGE_LINES:])
             return self._page(s, message, state["title"], state["rest"], continued=state.get("page", 1))
         state = json.loads(pending.text)
         reply_parse = self.parser.parse(answer, self.clock.today(), sender_role=actor.role, sender_unit=None)
@@ -181,13 +187,32 @@ class Conversation:
 
     def _page(self, s, message: Message, title: str, lines: list[str], continued: int = 0) -> Reply:
         page, rest = lines[:PAGE_LINES], lines[PAGE_LINES:]
-        number = continued + 1
-        body = [title + (f"（第{number}页）" if continued else "")] + page
         if rest:
-            total = number + -(-len(rest) // PAGE_LINES)
-            body.append(f"——第{number}/{total}页，回复“下一页”查看更多——")
-            self._remember(s, message, "page", {"title": title, "rest": rest, "page": number})
-        return Reply("\n".join(body))
+            self._remember(s, message, "page", {"title": title, "rest": rest, "page": continued + 1})
+        return _paged(title, page, continued, len(rest))
+
+    def _page_issues(self, s, message: Message, title: str, issues, footer: str, continued: int = 0,
+                     later: list[int] = ()) -> Reply:
+        """Like _page for a list of issues, but only the shown page is written out: the rest is kept
+        as issue numbers and read again, with its current state, when "下一页" asks for it."""
+        page, rest = issues[:PAGE_LINES], [i.id for i in issues[PAGE_LINES:]] + list(later)
+        lines = [issue_line(i, self.clock.today()) for i in page]
+        if rest:
+            self._remember(s, message, "issue_page", {"title": title, "ids": rest, "footer": footer,
+                                                      "page": continued + 1})
+        elif footer:
+            lines.append(footer)
+        return _paged(title, lines, continued, len(rest))
+
+
+def _paged(title: str, lines: list[str], continued: int, left: int) -> Reply:
+    """One page: the title (with its page number after the first), the lines, and what is left."""
+    number = continued + 1
+    body = [title + (f"（第{number}页）" if continued else "")] + lines
+    if left:
+        total = number + -(-left // PAGE_LINES)
+        body.append(f"——第{number}/{total}页，回复“下一页”查看更多——")
+    return Reply("\n".join(body))
 
 
 class _Duplicate(Exception):

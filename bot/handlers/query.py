@@ -5,7 +5,7 @@ from bot import texts
 from bot.handlers.issue_ref import issue_or_ask
 from bot.handlers.registry import Context, handles
 from bot.messages import Reply
-from bot.views import history, issue_card, issue_line
+from bot.views import history, issue_card
 
 
 CHAT_LIMIT = 120     # issues listed in a chat (10 pages); beyond that the 看板 and the 台账 serve better
@@ -15,10 +15,8 @@ def _listing(ctx: Context, title: str, issues, empty: str, key: str) -> Reply:
     if not issues:
         return Reply(empty)
     total = getattr(issues, "total", len(issues))
-    lines = [issue_line(i, ctx.today) for i in issues]
-    if total > len(issues):
-        lines.append(f"……共{total}条，这里列出前{len(issues)}条；全部请看“看板”或导出台账。")
-    return ctx.page(f"**{title}（{total}条）**", lines, key)
+    footer = f"……共{total}条，这里列出前{len(issues)}条；全部请看“看板”或导出台账。" if total > len(issues) else ""
+    return ctx.page_issues(f"**{title}（{total}条）**", issues, footer)
 
 
 def _scope_note(ctx: Context) -> str:

@@ -25,6 +25,8 @@ class Context:
     clock: Clock
     ask: Callable[[str, str], Reply]   # ask(slot, question): remember the question, return it as the reply
     page: Callable[[str, list[str], str], Reply]   # page(title, lines, key): first page + remember the rest
+    # page_issues(title, issues, footer): a list of issues, each page's lines written when it is shown
+    page_issues: Callable[[str, list, str], Reply] | None = None
     settings: object = None   # bot.settings.Settings, for handlers that build links
 
     @property

@@ -72,6 +72,11 @@ class Queries:
             return IssueList(items, len(items))
         return IssueList(items, self.s.scalar(select(func.count()).select_from(Issue).where(*conds)) or 0)
 
+    def listed(self, ids: list[int]) -> list:
+        """These issues (LISTED's fields), in the order given: the next page of a list already shown."""
+        rows = {r.id: r for r in self.s.execute(select(*LISTED).where(Issue.id.in_(ids)))}
+        return [rows[i] for i in ids if i in rows]
+
     def overview(self, actor: Actor, today: dt.date) -> Overview:
         scope = self.scope(actor)
         # one pass over the issues for every count, a second for the schools (asked on every 统计)

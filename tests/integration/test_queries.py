@@ -224,7 +224,7 @@ def test_very_long_lists_say_how_many_were_left_out(chat, ledger_data, plan, dir
         for n in range(130):
             led.open_issue(who("wang.fang"), area=6, description=f"问题{n}", school="白沙镇中学",
                            deadline=dt.date(2023, 6, 3))
-    pages = -(-121 // PAGE_LINES)           # 120 issues and the closing note
+    pages = -(-120 // PAGE_LINES)           # 120 issues; the closing note ends the last page
     first = chat("wu.hao", "逾期")
     assert first[0] == "**逾期未销号（132条）**" and first[-1] == f"——第1/{pages}页，回复“下一页”查看更多——"
     rest = [chat("wu.hao", "下一页") for _ in range(pages - 1)]
