@@ -16,7 +16,8 @@ def enqueue(session: Session, *, key: str, platform: str, payload: dict, now: dt
     """Add a push unless one with the same key exists. Returns True when it was added."""
     row = push_row(key=key, platform=platform, payload=payload, now=now, group_chat_id=group_chat_id, url=url,
                    kind=kind, urgent=urgent, not_before=not_before)
-    return enqueue_all(session, [row]) == 1
+    conn = session.connection()
+    return conn.execute(_insert_once(conn.dialect.name), row).rowcount == 1
 
 
 def push_row(*, key: str, platform: str, payload: dict, now: dt.datetime, group_chat_id: str | None = None,
@@ -27,13 +28,11 @@ def push_row(*, key: str, platform: str, payload: dict, now: dt.datetime, group_
                 kind=kind, urgent=urgent, status=PENDING, attempts=0, created_at=now, next_attempt_at=not_before or now)
 
 
-def enqueue_all(session: Session, rows: list[dict]) -> int:
-    """Add these pushes in one statement, skipping keys that exist; returns how many were added."""
-    if not rows:
-        return 0
-    conn = session.connection()
-    result = conn.execute(_insert_once(conn.dialect.name), rows)
-    return result.rowcount if len(rows) > 1 else int(result.rowcount == 1)
+def enqueue_all(session: Session, rows: list[dict]) -> None:
+    """Add these pushes (push_row's) in one statement, skipping keys that exist."""
+    if rows:
+        conn = session.connection()
+        conn.execute(_insert_once(conn.dialect.name), rows)
 
 
 @functools.cache

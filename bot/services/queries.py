@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import dataclasses
 from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -20,7 +19,7 @@ class Overview:
     supervised: int
     by_area: dict[int, int]            # open issues per area
     top_schools: list[tuple[str, int]]  # schools with most open issues
-    late_by_area: dict[int, int] = dataclasses.field(default_factory=dict)   # overdue issues per area
+    late_by_area: dict[int, int]        # overdue issues per area
 
 
 @dataclass(frozen=True)
