@@ -136,8 +136,11 @@ def _days_only(text, today, bare_tail):
         yield _make(date, text, m.start(), m.end())
 
 
+_DUE_VERB_AFTER = re.compile(r"\s*(?:就|先|要|得|必须|务必|需要?|争取|之前|马上|立即|立刻|全部|一律)*\s*" + DUE_VERBS)
+
+
 def _due_verb_follows(text: str, end: int) -> bool:
-    return re.compile(r"\s*(?:要|得|必须|务必|需要?|争取|之前)?\s*" + DUE_VERBS).match(text, end) is not None
+    return _DUE_VERB_AFTER.match(text, end) is not None
 
 
 def _monday(day: dt.date) -> dt.date:

@@ -194,14 +194,14 @@ class Parser:
 
     @staticmethod
     def _status_only(text: str) -> bool:
-        return len(text) <= 60 and bool(cues.STATUS_ONLY.search(text)) and not cues.PROBLEM.search(text)
+        return len(text) <= 60 and bool(cues.STATUS_ONLY.search(text)) and not cues.has_problem(text)
 
     @staticmethod
     def _reports(text: str, areas: AreaScores) -> bool:
         strongest = max(areas.scores.values(), default=0.0)
-        if cues.QUESTION.search(text) and not cues.PROBLEM.search(text) and len(text) < 15:
+        if cues.QUESTION.search(text) and not cues.has_problem(text) and len(text) < 15:
             return False     # "明天食堂开门吗" asks, it does not report
-        problem = bool(cues.PROBLEM.search(text))
+        problem = bool(cues.has_problem(text))
         # Strong area words describe a hazard on their own; weaker ones need a word of something wrong.
         return strongest >= 3 or (strongest >= 2 and problem) or (len(text) >= 12 and problem and strongest > 0) \
             or (len(text) >= 20 and problem)

@@ -54,7 +54,13 @@ def _bodies(body: str) -> tuple[str, ...]:
         m = pattern.match(body)
         if m:
             n = m.group(1) if m.groups() else ""
-            return tuple(dict.fromkeys(f.format(n=n) for f in forms))
+            stems = [n]
+            if len(n) >= 3 and n[-1] in "路街":       # 荣军路小学 is also 荣军小学
+                stems.append(n[:-1])
+            out = [f.format(n=stem) for stem in stems for f in forms]
+            if len(n) >= 3 and n[-1] not in "路街村镇乡" and pattern.pattern.startswith("^(.{2,})"):
+                out.append(n)                        # 箭盘山 for 箭盘山小学 (a road's name alone is a place)
+            return tuple(dict.fromkeys(out))
     return (body,)
 
 
