@@ -88,7 +88,9 @@ class Issue(Base):
                                                       order_by="IssueEvent.id")
 
     __table_args__ = (Index("ix_issues_status_deadline", "status", "deadline"),
-                      Index("ix_issues_school", "school"), Index("ix_issues_area", "area"))
+                      Index("ix_issues_status_closed_at", "status", "closed_at"),
+                      Index("ix_issues_school", "school"), Index("ix_issues_area", "area"),
+                      Index("ix_issues_reporter", "reporter_id", "id"))
 
     @property
     def unit_names(self) -> list[str]:

@@ -58,8 +58,10 @@ class Queries:
             return True
         conds = [Issue.reporter_id == actor.id]
         if actor.unit:
+            # each term answerable from an index (reporter, school, the unit's issue_units rows), so the
+            # database reads the unit's share of the ledger, not all of it
             conds += [Issue.school == actor.unit,
-                      exists().where(and_(IssueUnit.issue_id == Issue.id, IssueUnit.unit == actor.unit))]
+                      Issue.id.in_(select(IssueUnit.issue_id).where(IssueUnit.unit == actor.unit))]
         return or_(*conds)
 
     def _issues(self, *conds, order=None, limit: int | None = None) -> IssueList:
