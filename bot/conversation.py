@@ -26,7 +26,7 @@ from bot.models import InboundMessage, PendingQuestion
 from bot.plan import Plan
 from bot.services import ServiceError
 from bot.services.actors import Actor, resolve_actor
-from bot.services.ledger import Ledger
+from bot.services.ledger import RECENT, Ledger
 from bot.services.notices import Notices
 from bot.services.queries import Queries
 from bot.views import issue_line, short
@@ -34,7 +34,6 @@ from bot.views import issue_line, short
 log = logging.getLogger("bot.conversation")
 
 QUESTION_TTL = dt.timedelta(minutes=30)
-PHOTO_WINDOW = dt.timedelta(minutes=30)
 PAGE_LINES = 15
 NEXT_PAGE = {"下一页", "下页", "更多", "继续", "n", "next"}
 LEADING_MENTION = re.compile(r"^\s*(?:@\S+\s+)+")
@@ -141,7 +140,7 @@ class Conversation:
     def _photo(self, s, message: Message, actor: Actor) -> Reply:
         """A photo joins the issue its sender reported or followed up in the last half hour."""
         ledger = Ledger(s, self.plan, self.directory, self.clock)
-        issue_id = ledger.recent_issue_of(actor, PHOTO_WINDOW)
+        issue_id = ledger.recent_issue_of(actor, RECENT)
         if issue_id is None:
             return Reply(texts.PHOTO_NO_ISSUE)
         try:

@@ -21,6 +21,10 @@ from bot.services.actors import Actor
 from bot.services.routing import responsible_units
 
 
+# How long after reporting or following up an issue a photo or a "这个…?" is taken to be about it.
+RECENT = dt.timedelta(minutes=30)
+
+
 class Ledger:
     def __init__(self, session: Session, plan: Plan, directory: Directory, clock: Clock, notices=None):
         self.s = session

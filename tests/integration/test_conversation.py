@@ -211,3 +211,13 @@ def test_photo_joins_the_issue_just_reported(bot, clock):
     with bot.db.session() as s:
         urls = s.scalars(select(IssueEvent.text).where(IssueEvent.kind == "photo")).all()
     assert urls == ["https://img.example/2.jpg"]
+
+
+def test_a_question_right_after_a_report_is_about_that_issue(bot, clock):
+    say(bot, "zhang.wei", "校门口的红绿灯坏了半个月了")
+    answer = say(bot, "zhang.wei", "这个要多久能弄好？")
+    assert "隐患 #1" in answer and "整改时限" in answer and "交警" in answer
+    clock.advance(minutes=31)      # later, the same words are no longer taken as about #1
+    assert "隐患 #1" not in say(bot, "zhang.wei", "这个要多久能弄好？")
+    # and someone who reported nothing is not shown another person's issue
+    assert "隐患 #1" not in say(bot, "wang.fang", "这个要多久能弄好？")
