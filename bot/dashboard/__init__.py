@@ -22,6 +22,7 @@ def register_dashboard(app, bot) -> None:
     bp.before_request(_authorize)
     bp.add_url_rule("/", "page", _page)
     bp.add_url_rule("/export.xlsx", "export", _export)
+    bp.add_url_rule("/report.docx", "report", _report)
     app.register_blueprint(bp)
     app.extensions["bot_dashboard"] = bot
     logging.getLogger("werkzeug").addFilter(auth.RedactToken())
@@ -91,3 +92,32 @@ def _export():
     return Response(chunks(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Length": str(size), "Cache-Control": "no-store",
                              "Content-Disposition": f"attachment; filename=ledger.xlsx; filename*=UTF-8''{quote(name)}"})
+
+
+def _report():
+    """The monthly report as the Word file `python -m bot report` writes (?month=YYYY-MM, default this month)."""
+    import io
+
+    from bot.reporting import monthly, word
+    from bot.services.reports import month_report
+    bot = _bot()
+    now = bot.clock.now()
+    year, month = now.year, now.month
+    asked = request.args.get("month", "")
+    if asked:
+        try:
+            year, month = (int(p) for p in asked.split("-"))
+        except ValueError:
+            abort(400, "month: YYYY-MM")
+    try:
+        with bot.db.session(readonly=True) as s:
+            figures = month_report(s, bot.plan, year, month, now)
+    except ValueError as exc:       # a month still to come, or no such month
+        abort(400, str(exc))
+    out = io.BytesIO()
+    word.render(monthly.build(bot.plan, figures, bot.clock.today()), out)
+    name = f"月报-{year}-{month:02d}.docx"
+    log.info("dashboard: monthly report %d-%02d (%d bytes)", year, month, out.tell())
+    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    headers={"Cache-Control": "no-store",
+                             "Content-Disposition": f"attachment; filename=report.docx; filename*=UTF-8''{quote(name)}"})

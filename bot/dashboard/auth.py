@@ -27,8 +27,11 @@ def signed_params(token: str, now: dt.datetime, ttl: dt.timedelta = LINK_TTL) ->
     return {"exp": str(exp), "sig": sign(token, exp)}
 
 
-def signed_link(base_url: str, token: str, now: dt.datetime, ttl: dt.timedelta = LINK_TTL) -> str:
-    return f"{base_url.rstrip('/')}/dashboard/?{urlencode(signed_params(token, now, ttl))}"
+def signed_link(base_url: str, token: str, now: dt.datetime, ttl: dt.timedelta = LINK_TTL, path: str = "",
+                **params) -> str:
+    """A link to the dashboard (or to `path` under it, e.g. report.docx) that opens until it expires."""
+    query = {**params, **signed_params(token, now, ttl)}
+    return f"{base_url.rstrip('/')}/dashboard/{path}?{urlencode(query)}"
 
 
 def token_ok(token: str, given: str | None) -> bool:

@@ -9,7 +9,7 @@ from bot.handlers.registry import Context, handles
 from bot.messages import Reply
 
 
-def _private_enough(ctx: Context) -> bool:
+def private_enough(ctx: Context) -> bool:
     group = ctx.directory.group_for_chat(ctx.message.chat_id)
     return not ctx.message.is_group or (group is not None and group.purpose == "taskforce")
 
@@ -21,7 +21,7 @@ def dashboard_link(ctx: Context) -> Reply:
     settings = getattr(ctx, "settings", None)
     if settings is None or not settings.dashboard.token:
         return Reply("数据看板还没有启用，请管理员在配置文件中设置 dashboard.token。")
-    if not _private_enough(ctx):
+    if not private_enough(ctx):
         return Reply("看板链接只在专班群或与我的单聊中发送，请在那里发“看板”。")
     hours = int(LINK_TTL.total_seconds() // 3600)
     link = signed_link(settings.public_url, settings.dashboard.token, ctx.clock.now())

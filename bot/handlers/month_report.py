@@ -58,5 +58,18 @@ def _deadline(ctx: Context, r: MonthReport) -> list[str]:
     due = r.as_of.replace(day=day)
     left = (due - ctx.today).days
     when = f"还有{left}天" if left > 0 else ("今天截止" if left == 0 else f"已过{-left}天")
-    return [f"**四、报送**：每月{day}日前报市教育局，本月{texts.date(due)}（{when}）",
-            f"Word 版：python -m bot report --month {r.year}-{r.month:02d}"]
+    return [f"**四、报送**：每月{day}日前报市教育局，本月{texts.date(due)}（{when}）", _word_version(ctx, r)]
+
+
+def _word_version(ctx: Context, r: MonthReport) -> str:
+    """Where the full Word report is: a signed download link where links may be sent, else how to get one."""
+    from bot.dashboard.auth import LINK_TTL, signed_link
+    from bot.handlers.dashboard_link import private_enough
+    month = f"{r.year}-{r.month:02d}"
+    settings = ctx.settings
+    if settings is None or not settings.dashboard.token:
+        return f"Word 版请管理员生成：python -m bot report --month {month}"
+    if not private_enough(ctx):
+        return "Word 版下载链接只在专班群或单聊中发送，请在那里发“月报”。"
+    link = signed_link(settings.public_url, settings.dashboard.token, ctx.clock.now(), path="report.docx", month=month)
+    return f"[下载 Word 版月报]({link})（{int(LINK_TTL.total_seconds() // 3600)}小时内有效）"

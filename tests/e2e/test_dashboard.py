@@ -199,3 +199,39 @@ def test_chat_command_sends_the_taskforce_a_working_signed_link(server, director
     assert "仅向专班开放" in dashboard_link(_context(directory, settings, "li.na", "wr-yf1z")).text
     assert "专班群或与我的单聊" in dashboard_link(_context(directory, settings, "wu.hao", "wr-yf1z")).text
     assert "点击打开看板" in dashboard_link(_context(directory, settings, "wu.hao", "wu.hao", is_group=False)).text
+
+
+def _docx_text(content: bytes) -> str:
+    from docx import Document
+    d = Document(io.BytesIO(content))
+    cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in d.paragraphs] + cells)
+
+
+def test_monthly_report_downloads_as_word(server, ledger_data):
+    signed = auth.signed_params(TOKEN, server.bot.clock.now())
+    got = requests.get(f"{server.url}/dashboard/report.docx", params={**signed, "month": "2023-06"}, timeout=30)
+    assert got.status_code == 200 and "%E6%9C%88%E6%8A%A5-2023-06.docx" in got.headers["Content-Disposition"]
+    text = _docx_text(got.content)
+    assert "2023年6月" in text and "鱼峰区" in text
+    # the same figures as the database: 14 issues found, one closed
+    assert "14" in text and "白沙镇中学" in text
+    assert requests.get(f"{server.url}/dashboard/report.docx", params={**signed, "month": "2023-13"},
+                        timeout=10).status_code == 400
+    assert requests.get(f"{server.url}/dashboard/report.docx", params={"month": "2023-06"}, timeout=10).status_code == 403
+
+
+def test_monthly_report_in_chat_links_to_the_word_file(server, directory, plan, ledger_data):
+    from bot.handlers.month_report import reply
+    settings = replace(server.bot.settings, public_url=server.url)
+    with ledger_data.session(readonly=True) as s:
+        ctx = _context(directory, settings, "wu.hao", "wr-zb")
+        ctx.session, ctx.plan = s, plan
+        answer = reply(ctx).text
+        link = re.search(r"\[下载 Word 版月报\]\((http://[^)]+)\)", answer).group(1)
+        assert TOKEN not in answer and "month=2023-06" in link
+        elsewhere = _context(directory, settings, "wu.hao", "wr-yf1z")
+        elsewhere.session, elsewhere.plan = s, plan
+        assert "专班群或单聊" in reply(elsewhere).text
+    got = requests.get(link, timeout=30)
+    assert got.status_code == 200 and "2023年6月" in _docx_text(got.content)
