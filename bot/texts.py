@@ -46,12 +46,11 @@ def days_left(deadline: dt.date, today: dt.date) -> str:
 
 
 def forbidden(action: str, actor, issue) -> str:
-    num = f" #{issue.id}" if issue is not None else ""
+    what = ACTION_NAME.get(action, "办理这项操作") + (f"（#{issue.id}）" if issue is not None else "")
     who = ACTION_WHO.get(action, "有权限的人员")
     if not actor.registered:
-        return (f"抱歉，您还没有登记，不能{ACTION_NAME.get(action, '办理')}{num}。可以{ACTION_NAME.get(action, '办理')}的是：{who}。"
-                f"\n{REGISTER_HINT}")
-    return f"抱歉，{ACTION_NAME.get(action, '这项操作')}{num}需要{who}办理，您（{ROLE.get(actor.role, actor.role)}）没有这个权限。"
+        return f"抱歉，您还没有登记，不能{what}。可以办理的是：{who}。\n{REGISTER_HINT}"
+    return f"抱歉，{what}需要由{who}办理；您是{ROLE.get(actor.role, actor.role)}，没有这项权限。"
 
 
 REGISTER_HINT = "如需登记，请把姓名、单位、手机号和平台账号发给系统管理员，加入通讯录后即可使用全部功能。"

@@ -221,3 +221,12 @@ def test_a_question_right_after_a_report_is_about_that_issue(bot, clock):
     assert "隐患 #1" not in say(bot, "zhang.wei", "这个要多久能弄好？")
     # and someone who reported nothing is not shown another person's issue
     assert "隐患 #1" not in say(bot, "wang.fang", "这个要多久能弄好？")
+
+
+def test_a_refusal_says_what_who_may_and_why_not(bot):
+    say(bot, "zhang.wei", "校门口的红绿灯坏了半个月了")
+    refused = say(bot, "zhang.wei", "#1 限期 7月30日")
+    assert refused == ("抱歉，设置整改时限（#1）需要由该隐患所属学校或责任单位的负责人，或专班办理；"
+                       "您是教师，没有这项权限。")
+    guest = say(bot, "nobody.x", "确认销号 #1")
+    assert guest.startswith("抱歉，您还没有登记，不能确认销号（#1）。可以办理的是：") and "管理员" in guest
