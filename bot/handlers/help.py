@@ -25,6 +25,7 @@ def help_(ctx: Context) -> Reply:
         lines.append(f"· {r.summary}：{r.example}")
     if ctx.actor.role in ("taskforce", "admin"):
         lines.append("· 其他查询：逾期、即将到期、黑榜、查 食品安全、查 公安鱼峰分局、月报")
+    lines.append("📷 现场照片：登记或报进展后30分钟内，把照片单独发给我（企业微信单聊），会附到那条隐患上。")
     lines.append("销号流程：责任单位负责人发“销号 #编号 说明” → 专班或本单位负责人（非申请人）“确认销号 #编号”或“驳回 #编号 理由”。")
     if not ctx.actor.registered:
         lines.append("您还没有登记，目前可以上报隐患；登记后可跟进进展、查询。")

@@ -67,6 +67,7 @@ def test_department_named_is_the_unit_not_the_school(parser):
 @pytest.mark.parametrize("text, level", [
     ("有学生骑电动车上学被车撞了，随时可能出人命，情况十分紧急", "重大"),
     ("学校的围墙快倒了，随时可能砸到学生", "重大"),
+    ("学生在河边游泳，很危险，马上要出事了", "重大"),     # imminent danger outweighs 很危险
     ("校门口没有减速带，学生过马路很危险", "较大"),
     ("食堂有只老鼠，问题不大", None),
     ("这是一般隐患，宿舍门锁坏了", "一般"),
