@@ -115,7 +115,7 @@ class Parser:
         if kind:
             return "query", None, kind
         if cues.EARLIER.search(text) or cues.NEWS.search(text) or cues.OWN_NEWS.search(text) \
-                or cues.refers_back_with_news(text) or self._status_only(text):
+                or cues.refers_back_with_news(text) or self._status_only(text) or cues.FIXING.search(text):
             return cues.progress_or_close(text), None, None
         if self._reports(text, areas) and self._readable(msg):
             return "report", None, None

@@ -201,3 +201,28 @@ def test_more_ways_to_ask(parse, text, kind):
 @pytest.mark.parametrize("text", ["周五开会记得带材料", "你们那边进度快一点", "辛苦了各位", "嗯嗯", "@校园安全助手"])
 def test_more_chatter(parse, text):
     assert parse(text).intent == "other"
+
+
+@pytest.mark.parametrize("text, intent, query", [
+    # asked about one issue, in several ways
+    ("#8是哪所学校的", "query", "detail"),
+    ("第9条现在卡在哪个环节了", "query", "detail"),
+    ("22号隐患是谁报的", "query", "detail"),
+    # a close-out in the writer's own words
+    ("#6 护栏装好了，可以销了", "close", None),
+    ("第4条的门锁都换完了", "close", None),
+    # the sender's own reports, the late ones, a list asked for
+    ("我前面反映的那两条有人管吗", "query", "mine"),
+    ("我报上去的问题处理到哪了", "query", "mine"),
+    ("有哪些没按时整改完的", "query", "overdue"),
+    ("食品安全方面的隐患列一下", "query", "by_category"),
+    # help, and small talk that only sounds like a problem
+    ("你都能干些啥", "help", None),
+    ("周五的安全例会几点开", "other", None),
+    ("会议地点不变，时间改到三点", "other", None),
+    # someone brought in to fix it: news of work under way, not a new hazard
+    ("前天请了电工师傅来，教学楼的线路在重新布了", "progress", None),
+])
+def test_free_text_cues_that_generalise(parse, text, intent, query):
+    got = parse(text, sender_role="leader", sender_unit="鱼峰区第一中学")
+    assert (got.intent, got.query) == (intent, query), got
