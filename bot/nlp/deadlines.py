@@ -53,11 +53,17 @@ ANY_FESTIVAL = re.compile(r"(?<![端中春秋庆旦明午])节\s*(?:假|日)?\s*
 
 def find_deadline(text: str, today: dt.date, *, bare_tail: bool = False) -> Deadline | None:
     """The deadline a message names, or None. bare_tail: a command ends with its deadline ("… 明天", "… 20号")."""
-    found = [d for d in _candidates(text, today, bare_tail) if d.date >= today]
+    found = [d for d in _candidates(text, today, bare_tail)
+             if d.date >= today and not _MISSED.search(text, max(0, d.start - 4), d.start)]
     if not found:
         return None
-    found.sort(key=lambda d: (not d.explicit, d.start))
+    found.sort(key=lambda d: (not _ORDERED.search(text, max(0, d.start - 4), d.start), not d.explicit, d.start))
     return found[0]
+
+
+# "没在25号前报送": a date that was missed is not the one now set; "限3个工作日内": the one now set.
+_MISSED = re.compile(r"(?:没|未|没有|没能)(?:在|按|于)?\s*$")
+_ORDERED = re.compile(r"(?:限|要求|务必|必须|请于|请在|须在|须于|责令)\s*$")
 
 
 def _candidates(text: str, today: dt.date, bare_tail: bool):

@@ -117,6 +117,8 @@ class Parser:
         if cues.EARLIER.search(text) or cues.NEWS.search(text) or cues.OWN_NEWS.search(text) \
                 or cues.refers_back_with_news(text) or self._status_only(text) or cues.FIXING.search(text):
             return cues.progress_or_close(text), None, None
+        if cues.MEETING.search(text) and not cues.has_problem(text):
+            return "other", None, None
         if self._reports(text, areas) and self._readable(msg):
             return "report", None, None
         return "other", None, None
@@ -157,9 +159,11 @@ class Parser:
         kind = cues.query_kind(text)
         if kind in EXPLICIT_KINDS and cues.ENDS_AS_QUESTION.search(text):
             return kind           # "我上报的那个鱼塘的隐患处理了吗": about the ledger, whatever it mentions
+        asks = cues.asks_for_information(text)
+        if kind in EXPLICIT_KINDS and asks and len(text) <= 20:
+            return kind           # "生成6月份的整治工作月报": asked for, whatever words it uses
         if areas.hazard >= 3:
             return None
-        asks = cues.asks_for_information(text)
         if mentions and cues.RESPONSIBLE.match(text):
             return self._query_kind(text, None, mentions, areas)
         if kind and (asks or len(text) <= 12):

@@ -74,6 +74,11 @@ def _as_int(value) -> int | None:
         return None
 
 
+def _word(w) -> str:
+    """Messages are matched lower-cased (bot.nlp.text.normalise), so are the words: KTV, WiFi."""
+    return str(w).lower()
+
+
 def build_lexicon(plan) -> Lexicon:
     data = plan.vocabulary or {}
     validate(data, {a.id for a in plan.areas})
@@ -81,11 +86,11 @@ def build_lexicon(plan) -> Lexicon:
     names: dict[str, int] = {}
     for area in plan.areas:
         for word, weight in [(a, ALIAS_WEIGHT) for a in area.aliases] + [(area.short, NAME_WEIGHT), (area.name, NAME_WEIGHT)]:
-            weights.setdefault(word, {})[area.id] = weight
-            names[word] = area.id
+            weights.setdefault(_word(word), {})[area.id] = weight
+            names[_word(word)] = area.id
     for area, by_weight in (data.get("areas") or {}).items():
         for weight, words in by_weight.items():
-            for word in map(str, words):
+            for word in map(_word, words):
                 weights.setdefault(word, {})[int(area)] = float(weight)
     order = [int(a) for a in data.get("tie_order") or []]
     order += [a.id for a in plan.areas if a.id not in order]
@@ -93,8 +98,8 @@ def build_lexicon(plan) -> Lexicon:
         weights=weights,
         area_names=names,
         tie_order=tuple(order),
-        neutral=frozenset(map(str, data.get("neutral") or [])),
-        typos=tuple((str(k), str(v)) for k, v in (data.get("typos") or {}).items()),
-        locations=tuple(sorted(map(str, data.get("locations") or []), key=len, reverse=True)),
-        severity={level: tuple(map(str, words)) for level, words in (data.get("severity") or {}).items()},
+        neutral=frozenset(map(_word, data.get("neutral") or [])),
+        typos=tuple((_word(k), _word(v)) for k, v in (data.get("typos") or {}).items()),
+        locations=tuple(sorted(map(_word, data.get("locations") or []), key=len, reverse=True)),
+        severity={level: tuple(map(_word, words)) for level, words in (data.get("severity") or {}).items()},
     )

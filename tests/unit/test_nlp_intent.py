@@ -226,3 +226,26 @@ def test_more_chatter(parse, text):
 def test_free_text_cues_that_generalise(parse, text, intent, query):
     got = parse(text, sender_role="leader", sender_unit="鱼峰区第一中学")
     assert (got.intent, got.query) == (intent, query), got
+
+
+@pytest.mark.parametrize("text, intent, query", [
+    ("申請銷號 #9 圍牆已經修好", "close", None),                  # traditional characters
+    ("導出本月的月報", "query", "report"),
+    ("生成上个月的整治工作月报", "query", "report"),
+    ("#12 围墙砌完了，就剩铁丝网没拉", "progress", None),          # finished a part, not the whole
+    ("周五的推进会改在二楼会议室，下午三点开", "other", None),        # meeting logistics, no hazard
+])
+def test_more_cues_that_generalise(parse, text, intent, query):
+    got = parse(text, sender_role="taskforce")
+    assert (got.intent, got.query) == (intent, query), got
+
+
+def test_upper_case_words_in_the_vocabulary_match(plan, directory):
+    parser = build_parser(plan, directory)
+    assert parser.parse("学校对面的KTV晚上放学生进去唱歌", TODAY).category == 2
+    assert parser.parse("学校对面的ktv晚上放学生进去唱歌", TODAY).category == 2
+
+
+def test_a_missed_date_is_not_the_deadline_set(plan, directory):
+    got = build_parser(plan, directory).parse("白沙镇中学没在25号前报送材料，限3个工作日内补报", dt.date(2023, 6, 19))
+    assert got.deadline == dt.date(2023, 6, 25)     # 6/20, 6/21, then 端午 (6/22-24) and the make-up Sunday
