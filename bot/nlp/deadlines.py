@@ -62,7 +62,7 @@ def find_deadline(text: str, today: dt.date, *, bare_tail: bool = False) -> Dead
 
 
 # "没在25号前报送": a date that was missed is not the one now set; "限3个工作日内": the one now set.
-_MISSED = re.compile(r"(?:没|未|没有|没能)(?:在|按|于)?\s*$")
+_MISSED = re.compile(r"(?:没|未|没有|没能)(?:在|按|于)\s*$")
 _ORDERED = re.compile(r"(?:限|要求|务必|必须|请于|请在|须在|须于|责令)\s*$")
 
 

@@ -117,7 +117,7 @@ class Parser:
         if cues.EARLIER.search(text) or cues.NEWS.search(text) or cues.OWN_NEWS.search(text) \
                 or cues.refers_back_with_news(text) or self._status_only(text) or cues.FIXING.search(text):
             return cues.progress_or_close(text), None, None
-        if cues.MEETING.search(text) and not cues.has_problem(text):
+        if (cues.MEETING.search(text) or cues.FORWARDED.search(text)) and not cues.has_problem(text):
             return "other", None, None
         if self._reports(text, areas) and self._readable(msg):
             return "report", None, None

@@ -210,7 +210,7 @@ def test_more_chatter(parse, text):
     ("22号隐患是谁报的", "query", "detail"),
     # a close-out in the writer's own words
     ("#6 护栏装好了，可以销了", "close", None),
-    ("第4条的门锁都换完了", "close", None),
+    ("第4条整改完了，门锁都换了新的", "close", None),
     # the sender's own reports, the late ones, a list asked for
     ("我前面反映的那两条有人管吗", "query", "mine"),
     ("我报上去的问题处理到哪了", "query", "mine"),
@@ -249,3 +249,13 @@ def test_upper_case_words_in_the_vocabulary_match(plan, directory):
 def test_a_missed_date_is_not_the_deadline_set(plan, directory):
     got = build_parser(plan, directory).parse("白沙镇中学没在25号前报送材料，限3个工作日内补报", dt.date(2023, 6, 19))
     assert got.deadline == dt.date(2023, 6, 25)     # 6/20, 6/21, then 端午 (6/22-24) and the make-up Sunday
+
+
+@pytest.mark.parametrize("text, intent, action", [
+    ("#7 不通过，照片里护栏还是缺一段", "close", "reject"),
+    ("第12条 更新一下：减速带铺完了，牌子也立了", "progress", None),     # one task done, not the whole
+    ("转发：关于印发校园安全工作要点的通知，请各单位认真贯彻执行", "other", None),
+])
+def test_decisions_tasks_and_forwarded_notices(parse, text, intent, action):
+    got = parse(text, sender_role="taskforce")
+    assert (got.intent, got.action) == (intent, action), got
