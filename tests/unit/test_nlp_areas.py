@@ -125,3 +125,16 @@ def test_vocabulary_is_data(plan, directory):
     other = dataclasses.replace(plan, vocabulary=vocabulary)
     got = build_parser(other, directory).parse("校门口新开的奶茶店卖给学生", TODAY)
     assert got.category == 6
+
+
+@pytest.mark.parametrize("text, area", [
+    # what went wrong decides the area, not where it happened
+    ("晚饭时两个高年级学生在食堂门口打起来了，一个人的眼镜被打碎", 3),
+    ("那个女生最近总说不想活了，午饭也不去食堂吃", 5),
+    ("体育课上几个男生把同学按进水里不让他起来", 3),
+    ("有人在群里说周末要带刀去河边找人算账", 3),
+    ("每月的安全排查表都是期末一次性补填的", 1),
+    ("学校和农贸市场只隔一道铁栅栏，已经被掰开一个口子", 2),
+])
+def test_the_hazard_outweighs_the_place(parser, text, area):
+    assert parser.parse(text, TODAY).category == area
