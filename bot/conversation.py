@@ -29,12 +29,11 @@ from bot.services.actors import Actor, resolve_actor
 from bot.services.ledger import RECENT, Ledger
 from bot.services.notices import Notices
 from bot.services.queries import Queries
-from bot.views import issue_line, short
+from bot.views import PAGE_LINES, issue_line, short
 
 log = logging.getLogger("bot.conversation")
 
 QUESTION_TTL = dt.timedelta(minutes=30)
-PAGE_LINES = 15
 NEXT_PAGE = {"下一页", "下页", "更多", "继续", "n", "next"}
 LEADING_MENTION = re.compile(r"^\s*(?:@\S+\s+)+")
 
@@ -193,8 +192,10 @@ class Conversation:
     def _page_issues(self, s, message: Message, title: str, issues, footer: str, continued: int = 0,
                      later: list[int] = ()) -> Reply:
         """Like _page for a list of issues, but only the shown page is written out: the rest is kept
-        as issue numbers and read again, with its current state, when "下一页" asks for it."""
-        page, rest = issues[:PAGE_LINES], [i.id for i in issues[PAGE_LINES:]] + list(later)
+        as issue numbers (`issues.ids`, when the query read only the first page's rows) and read
+        again, with its current state, when "下一页" asks for it."""
+        page = issues[:PAGE_LINES]
+        rest = list(getattr(issues, "ids", [i.id for i in issues]))[len(page):] + list(later)
         lines = [issue_line(i, self.clock.today()) for i in page]
         if rest:
             self._remember(s, message, "issue_page", {"title": title, "ids": rest, "footer": footer,

@@ -58,6 +58,7 @@ class Group(Base):
 # Issue.status values; Chinese labels live in bot/texts.py
 OPEN, IN_PROGRESS, PENDING_REVIEW, CLOSED = "open", "in_progress", "pending_review", "closed"
 STATUSES = (OPEN, IN_PROGRESS, PENDING_REVIEW, CLOSED)
+UNCLOSED = (OPEN, IN_PROGRESS, PENDING_REVIEW)
 
 
 class Issue(Base):

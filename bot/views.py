@@ -8,6 +8,8 @@ from bot.clock import Clock
 from bot.models import CLOSED, Issue
 from bot.plan import Plan
 
+PAGE_LINES = 15     # lines a chat answer shows at once; "下一页" shows the next ones
+
 EVENT = {"report": "上报", "progress": "进展", "deadline": "调整时限", "deadline_request": "申请延期",
          "close_request": "申请销号", "approve": "确认销号", "reject": "驳回销号", "reopen": "重新打开",
          "supervise": "挂牌督办", "unsupervise": "取消督办", "recheck": "回头看", "photo": "补充照片"}

@@ -5,7 +5,7 @@ from bot import texts
 from bot.handlers.issue_ref import issue_or_ask
 from bot.handlers.registry import Context, handles
 from bot.messages import Reply
-from bot.views import history, issue_card
+from bot.views import PAGE_LINES, history, issue_card
 
 
 CHAT_LIMIT = 120     # issues listed in a chat (10 pages); beyond that the 看板 and the 台账 serve better
@@ -14,8 +14,8 @@ CHAT_LIMIT = 120     # issues listed in a chat (10 pages); beyond that the 看�
 def _listing(ctx: Context, title: str, issues, empty: str) -> Reply:
     if not issues:
         return Reply(empty)
-    total = getattr(issues, "total", len(issues))
-    footer = f"……共{total}条，这里列出前{len(issues)}条；全部请看“看板”或导出台账。" if total > len(issues) else ""
+    total, listed = issues.total, len(issues.ids)
+    footer = f"……共{total}条，这里列出前{listed}条；全部请看“看板”或导出台账。" if total > listed else ""
     return ctx.page_issues(f"**{title}（{total}条）**", issues, footer)
 
 
@@ -51,12 +51,12 @@ def _area_lines(ctx: Context, open_by_area: dict[int, int], late: dict[int, int]
 
 
 def overdue(ctx: Context) -> Reply:
-    issues = ctx.queries.overdue(ctx.actor, ctx.today, limit=CHAT_LIMIT)
+    issues = ctx.queries.overdue(ctx.actor, ctx.today, limit=CHAT_LIMIT, rows=PAGE_LINES)
     return _listing(ctx, f"逾期未销号{_scope_note(ctx)}", issues, "👍 目前没有逾期未销号的隐患。")
 
 
 def due_soon(ctx: Context) -> Reply:
-    issues = ctx.queries.due_soon(ctx.actor, ctx.today, days=7, limit=CHAT_LIMIT)
+    issues = ctx.queries.due_soon(ctx.actor, ctx.today, days=7, limit=CHAT_LIMIT, rows=PAGE_LINES)
     return _listing(ctx, f"7天内到期{_scope_note(ctx)}", issues, "未来7天内没有到期的隐患。")
 
 
@@ -85,7 +85,7 @@ def by_school(ctx: Context) -> Reply:
 
 
 def _school_listing(ctx: Context, school: str) -> Reply:
-    issues = ctx.queries.by_school(ctx.actor, school, limit=CHAT_LIMIT)
+    issues = ctx.queries.by_school(ctx.actor, school, limit=CHAT_LIMIT, rows=PAGE_LINES)
     return _listing(ctx, f"{school} 未销号隐患", issues, f"{school} 目前没有未销号的隐患{_scope_note(ctx)}。")
 
 
@@ -94,7 +94,7 @@ def by_area(ctx: Context) -> Reply:
     if not area_id:
         return Reply("请写明方面，如：查 食品安全。共9个方面：" + "、".join(a.short for a in ctx.plan.areas))
     area = ctx.plan.area(area_id)
-    issues = ctx.queries.by_area(ctx.actor, area_id, limit=CHAT_LIMIT)
+    issues = ctx.queries.by_area(ctx.actor, area_id, limit=CHAT_LIMIT, rows=PAGE_LINES)
     return _listing(ctx, f"{area.name} 未销号隐患", issues, f"“{area.name}”方面目前没有未销号的隐患。")
 
 
@@ -109,7 +109,7 @@ def by_unit(ctx: Context) -> Reply:
     if not areas:
         return Reply(f"方案没有给{unit}分配整治方面，暂无它负责的隐患。")
     names = "、".join(ctx.plan.area(a).short for a in areas)
-    issues = ctx.queries.by_areas(ctx.actor, areas, limit=CHAT_LIMIT)
+    issues = ctx.queries.by_areas(ctx.actor, areas, limit=CHAT_LIMIT, rows=PAGE_LINES)
     return _listing(ctx, f"{unit} 负责方面（{names}）的未销号隐患", issues,
                     f"{unit} 负责的方面（{names}）目前没有未销号的隐患。")
 
@@ -124,7 +124,7 @@ def areas_of(ctx: Context, unit: str) -> list[int]:
 def mine(ctx: Context) -> Reply:
     if not ctx.actor.registered:
         return Reply("您还没有登记，暂时查不到与您相关的隐患。" + texts.REGISTER_HINT)
-    issues = ctx.queries.mine(ctx.actor, limit=CHAT_LIMIT)
+    issues = ctx.queries.mine(ctx.actor, limit=CHAT_LIMIT, rows=PAGE_LINES)
     title = f"{ctx.actor.unit} 未销号隐患" if ctx.actor.role == "leader" else "我上报的隐患"
     return _listing(ctx, title, issues, "暂时没有与您相关的隐患。")
 

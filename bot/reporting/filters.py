@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot import texts
-from bot.models import CLOSED, STATUSES, Issue
+from bot.models import STATUSES, UNCLOSED, Issue
 from bot.plan import Plan
 
 
@@ -35,7 +35,7 @@ class LedgerFilter:
         if self.status:
             conds.append(Issue.status == self.status)
         if self.overdue:
-            conds += [Issue.status != CLOSED, Issue.deadline < today]
+            conds += [Issue.status.in_(UNCLOSED), Issue.deadline < today]   # seeks (status, deadline)
         return conds
 
     @property

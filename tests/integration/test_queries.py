@@ -229,3 +229,20 @@ def test_very_long_lists_say_how_many_were_left_out(chat, ledger_data, plan, dir
     assert first[0] == "**逾期未销号（132条）**" and first[-1] == f"——第1/{pages}页，回复“下一页”查看更多——"
     rest = [chat("wu.hao", "下一页") for _ in range(pages - 1)]
     assert rest[-1][-1] == "……共132条，这里列出前120条；全部请看“看板”或导出台账。"
+
+
+def test_a_list_reads_full_rows_only_for_the_page_shown(ledger_data, plan, directory, who):
+    from bot.services.queries import Queries
+    clock = FixedClock(at(6, 2))
+    with ledger_data.session() as s:
+        led = Ledger(s, plan, directory, clock)
+        made = [led.open_issue(who("wang.fang"), area=6, description=f"冷库{n}", school="白沙镇中学",
+                               deadline=dt.date(2023, 6, 3 + n % 3)).id for n in range(20)]
+    with ledger_data.session(readonly=True) as s:
+        found = Queries(s).overdue(who("wu.hao"), dt.date(2023, 6, 20), limit=12, rows=5)
+        everything = Queries(s).overdue(who("wu.hao"), dt.date(2023, 6, 20))
+    assert found.total == everything.total == 22 and found.cut and not everything.cut
+    assert found.ids == everything.ids[:12] and len(found) == 5
+    assert [r.id for r in found] == found.ids[:5]                   # the rows, in list order
+    deadlines = [r.deadline for r in everything]
+    assert deadlines == sorted(deadlines) and set(made) <= set(everything.ids)
