@@ -41,6 +41,11 @@ def add_workdays(start: dt.date, n: int) -> dt.date:
     return day
 
 
+def first_workday_after(day: dt.date) -> dt.date:
+    """The first working day after this one (after a festival: when the days off end, 调休 counted)."""
+    return add_workdays(day, 1)
+
+
 def _holiday_days(name: str, year: int) -> list[dt.date]:
     value = cc.Holiday[name].value
     return sorted(d for d, v in cc.holidays.items() if v == value and d.year == year)

@@ -48,6 +48,10 @@ NAMED_DAY = re.compile(r"(大后天|后天|明天|明日|明早|明晚|今天|�
 MONTH_END = re.compile(r"(下个?|本|这个?|当|今|" + NUM + r"\s*(?=月))?\s*(月底|月末|月中|年底|年末)")
 FESTIVAL = re.compile(r"(元旦|春节|过年|年前|清明|劳动节|五一|端午|中秋|国庆|十一)\s*(?:节|假期?|放假|长假|小长假)?\s*"
                       r"(?:之前|以前|前)")
+# "端午后第一个工作日", "国庆节后上班第一天": the first working day after the festival's days off.
+AFTER_FESTIVAL = re.compile(r"(元旦|春节|过年|清明|劳动节|五一|端午|中秋|国庆|十一)\s*(?:节|假期?|放假|长假|小长假)?\s*"
+                            r"(?:后|以后|之后|过后|结束后|收假后|假期结束)\s*(?:的)?\s*"
+                            r"(?:第一个工作日|第一天上班|上班第一天|上班的?第一天|一上班|上班后)")
 ANY_FESTIVAL = re.compile(r"(?<![端中春秋庆旦明午])节\s*(?:假|日)?\s*(?:之前|以前|前)")
 
 
@@ -61,9 +65,10 @@ def find_deadline(text: str, today: dt.date, *, bare_tail: bool = False) -> Dead
     return found[0]
 
 
-# "没在25号前报送": a date that was missed is not the one now set; "限3个工作日内": the one now set.
+# "没在25号前报送": a date that was missed is not the one now set; "限3个工作日内", "延到7月20日": the one now set.
 _MISSED = re.compile(r"(?:没|未|没有|没能)(?:在|按|于)\s*$")
-_ORDERED = re.compile(r"(?:限|要求|务必|必须|请于|请在|须在|须于|责令)\s*$")
+_ORDERED = re.compile(r"(?:限|要求|务必|必须|请于|请在|须在|须于|责令|延到|延至|延长到|延长至|推迟到|推迟至|顺延到|顺延至|"
+                      r"改到|改为|改成|调整为|调整到|宽限到)\s*$")
 
 
 def _candidates(text: str, today: dt.date, bare_tail: bool):
@@ -240,6 +245,9 @@ def _month_ends(text, today, bare_tail):
 
 
 def _festivals(text, today, _bare):
+    for m in AFTER_FESTIVAL.finditer(text):
+        day = cn_calendar.next_festival(m.group(1), today)
+        yield _make(day and cn_calendar.first_workday_after(day), text, m.start(), m.end(), explicit=True)
     for m in FESTIVAL.finditer(text):
         yield _make(cn_calendar.next_festival(m.group(1), today), text, m.start(), m.end(), explicit=True)
     for m in ANY_FESTIVAL.finditer(text):

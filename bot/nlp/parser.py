@@ -114,10 +114,16 @@ class Parser:
         kind = self._free_query(text, mentions, areas)
         if kind:
             return "query", None, kind
+        if cues.FORWARDED_DOC.search(text):
+            return "other", None, None
         if cues.EARLIER.search(text) or cues.NEWS.search(text) or cues.OWN_NEWS.search(text) \
+                or self._relayed_news(text, areas) \
                 or cues.refers_back_with_news(text) or self._status_only(text) or cues.FIXING.search(text):
             return cues.progress_or_close(text), None, None
-        if (cues.MEETING.search(text) or cues.FORWARDED.search(text)) and not cues.has_problem(text):
+        if cues.all_clear(text):
+            return "other", None, None
+        if (cues.MEETING.search(text) or cues.MEETING_AT.search(text) or cues.FORWARDED.search(text)
+                or cues.LOGISTICS.search(text)) and not cues.has_problem(text):
             return "other", None, None
         if self._reports(text, areas) and self._readable(msg):
             return "report", None, None
@@ -152,15 +158,15 @@ class Parser:
 
     def _free_query(self, text: str, mentions, areas: AreaScores) -> str | None:
         """A question about the ledger (统计, 哪些逾期, 查 某校, 食品安全的进度 …), not a described hazard."""
-        if len(text) > 40:
-            return None
+        if len(text) > 40 or cues.LOGISTICS.search(text):
+            return None           # "王校长电话多少": a person's number, not the ledger's
         if mentions and not BARE.sub("", _blank(text, [(m.start, m.end) for m in mentions])):
             return self._query_kind(text, None, mentions, areas)     # "白沙镇中学" alone: its ledger
         kind = cues.query_kind(text)
         if kind in EXPLICIT_KINDS and cues.ENDS_AS_QUESTION.search(text):
             return kind           # "我上报的那个鱼塘的隐患处理了吗": about the ledger, whatever it mentions
         asks = cues.asks_for_information(text)
-        if kind in EXPLICIT_KINDS and asks and len(text) <= 20:
+        if kind in EXPLICIT_KINDS and asks and (len(text) <= 20 or not cues.has_problem(text)):
             return kind           # "生成6月份的整治工作月报": asked for, whatever words it uses
         if areas.hazard >= 3:
             return None
@@ -195,6 +201,12 @@ class Parser:
             return True
         known = sum(end - start for word, start, end in msg.tokens if end - start >= 2)
         return known / len(msg.text) >= 0.05
+
+    @staticmethod
+    def _relayed_news(text: str, areas: AreaScores) -> bool:
+        """"X反馈：…" passes on news of a matter, unless what it passes on is a hazard in its own words."""
+        hazard = areas.hazard >= 3 and (cues.has_problem(text) or areas.hazard >= 5)
+        return bool(cues.RELAYED.search(text)) and not hazard
 
     @staticmethod
     def _status_only(text: str) -> bool:

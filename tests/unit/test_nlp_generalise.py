@@ -218,3 +218,61 @@ def test_a_school_alone_asks_for_its_ledger(parse, text, school):
 def test_rates_are_the_overview(parse, text):
     got = parse(text)
     assert (got.intent, got.query) == ("query", "overview")
+
+
+# ---- ninth blind set: messages that only sound like reports, and the rules of operations ---------------
+@pytest.mark.parametrize("text", [
+    "各班教室、实验室、配电房都看过了，未发现安全隐患",
+    "我们镇三所学校自查完毕，暂无新增隐患",
+    "学校旁边没有鱼塘水沟，溺水这方面基本没什么问题",
+    "周五上午九点在实验小学报告厅召开防溺水工作推进会，请各校安全专干参加",
+    "会议通知：下周一下午在区教育局五楼举行食品安全培训",
+    "【转发】区应急管理局：请各单位于本月20日前完成消防设施自查，逾期未完成的将通报",
+    "宣传海报到了，明天上午各校派人来教育局二楼领取",
+    "李主任手机号多少？我问一下食堂验收的事",
+])
+def test_not_reports_ninth_round(parse, text):
+    assert parse(text).intent == "other", text
+
+
+@pytest.mark.parametrize("text", [
+    "检查了一圈没发现什么问题，但是宿舍楼的灭火器过期了",
+    "派出所反馈：有校外青年放学时在学校后门拦学生要钱",
+    "老师说没发现异常，可孩子却跟同学说不想活了",
+])
+def test_an_all_clear_with_a_but_or_a_relayed_hazard_is_a_report(parse, text):
+    assert parse(text).intent == "report", text
+
+
+@pytest.mark.parametrize("text", ["照片传错了怎么撤回", "上报的时候要不要写具体位置？", "延期以后还能再延吗",
+                                  "你能查什么"])
+def test_how_to_questions_are_help(parse, text):
+    assert parse(text).intent == "help", text
+
+
+@pytest.mark.parametrize("text, kind", [("两天内到期的有哪些", "due_soon"), ("五个工作日内要到期的隐患", "due_soon"),
+                                         ("帮我拉一份这个月的整治情况报表，明天要交", "report"),
+                                         ("生成5月份的整治工作报告", "report")])
+def test_queries_ninth_round(parse, text, kind):
+    got = parse(text)
+    assert (got.intent, got.query) == ("query", kind), text
+
+
+def test_the_date_a_deadline_is_moved_to_wins_over_the_one_that_will_be_missed(parse):
+    got = parse("#21 周五前肯定弄不完，能不能推迟到6月14日", dt.date(2024, 6, 3))
+    assert got.deadline == dt.date(2024, 6, 14)
+
+
+@pytest.mark.parametrize("text, today, want", [
+    ("#8 国庆节后第一个工作日前整改到位", dt.date(2024, 9, 20), dt.date(2024, 10, 8)),   # 10-1..7 off
+    ("#8 端午后上班第一天完成", dt.date(2023, 6, 12), dt.date(2023, 6, 25)),               # 调休 Sunday
+])
+def test_first_working_day_after_a_festival(parse, text, today, want):
+    assert parse(text, today).deadline == want
+
+
+@pytest.mark.parametrize("text, area", [("听说初三有两个男生约了周五放学后单挑", 3),
+                                         ("孩子作文里写如果我消失了是不是大家都轻松了", 5)])
+def test_area_vocabulary_ninth_round(parse, text, area):
+    got = parse(text)
+    assert (got.intent, got.category) == ("report", area), text
