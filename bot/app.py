@@ -36,6 +36,9 @@ class Bot:
         self.conversation = Conversation(self.db, self.plan, self.directory, self.parser, self.clock,
                                          on_queued=self.wake.set, settings=settings)
         push_base = {"wecom": settings.push_base_wecom, "dingtalk": settings.push_base_dingtalk}
+        if http is None and settings.push_mode == "console":
+            from bot.push.console import ConsolePushes
+            http = ConsolePushes(self.directory, write=_console_log)
         self.sender = Sender(self.db, self.directory, self.clock, http or requests.Session(),
                              push_base={k: v for k, v in push_base.items() if v})
         self._stop = threading.Event()
@@ -102,3 +105,8 @@ def create_app(settings: Settings, clock: Clock | None = None, http=None, *, bac
     if background:
         bot.start_background()
     return app
+
+
+def _console_log(text: str) -> None:
+    """Where console pushes go when serving: the log, one record per push."""
+    logging.getLogger("bot.push.console").info("%s", text)

@@ -38,7 +38,8 @@ def cmd_serve(args) -> int:
   数据看板 (专班):                        {base}/dashboard/?token=<dashboard.token>
   回调的 Token / EncodingAESKey / AppSecret 见 {settings.source or 'var/dev-secrets.yaml'}
   在终端里试用: .venv/bin/python -m bot chat --as zhang.wei
-""", flush=True)
+""" + ("  推送: 示例通讯录没有真实的群机器人 webhook，推送内容写在日志里（push_mode: console）\n"
+       if settings.push_mode == "console" else ""), flush=True)
     try:
         app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     finally:
@@ -47,9 +48,16 @@ def cmd_serve(args) -> int:
 
 
 def cmd_chat(args) -> int:
+    from bot.app import Bot
     from bot.channels import console
     _logging(logging.WARNING)
-    bot = _bot(args)
+    settings = load_settings(args.config)
+    http = None
+    if settings.push_mode == "console":      # the groups' notices appear in the terminal, after the reply
+        from bot.directory import load_directory
+        from bot.push.console import ConsolePushes
+        http = ConsolePushes(load_directory(settings.path(settings.directory)), write=print)
+    bot = Bot(settings, _clock(settings, None), http)
     bot.start_background()
     try:
         console.repl(bot, args.user, args.chat)

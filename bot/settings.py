@@ -62,6 +62,9 @@ class Settings:
     push_base_dingtalk: str = ""
     scheduler_enabled: bool = True
     sender_enabled: bool = True
+    # "send" to the groups' webhooks; "console" prints each push instead (the embedded default, whose
+    # sample directory has no real webhooks)
+    push_mode: str = "send"
     sweep_interval_seconds: int = 300
     source: str = ""          # the file these settings came from, for messages
 
@@ -147,6 +150,11 @@ def load_settings(config: str | None = None, env=None) -> Settings:
     settings = _from_env(settings, env)
     if not config:
         settings = _with_dev_secrets(settings)
+        if "BOT_PUSH_MODE" not in env and not (settings.push_base_wecom or settings.push_base_dingtalk):
+            settings = replace(settings, push_mode="console")
+    if settings.push_mode not in ("send", "console"):
+        raise ConfigError(f"{settings.source or 'environment'}: push_mode: expected send or console, "
+                          f"got {settings.push_mode!r}")
     return settings
 
 

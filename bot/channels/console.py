@@ -43,7 +43,10 @@ def repl(bot, user: str, chat: str, read=input, write=print) -> None:
             write(f"已切换到会话 {chat}")
             continue
         write(ask(bot, user, chat, line).plain())
-        bot.wake.set()
+        if bot.settings.push_mode == "console":
+            bot.sender.drain()        # the notices this message caused, shown before the next prompt
+        else:
+            bot.wake.set()
 
 
 def _who(bot, user: str, chat: str) -> dict:

@@ -92,3 +92,15 @@ def test_settings_unknown_key_and_bad_number(tmp_path):
     cfg.write_text("security: {timestamp_window_seconds: soon}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="security.timestamp_window_seconds: expected a whole number"):
         load_settings(str(cfg), env={})
+
+
+def test_embedded_default_prints_pushes_and_a_config_file_sends_them(tmp_path):
+    assert load_settings(None, env={}).push_mode == "console"        # sample groups: no real webhooks
+    assert load_settings(None, env={"BOT_PUSH_MODE": "send"}).push_mode == "send"
+    assert load_settings(None, env={"BOT_PUSH_BASE_WECOM": "http://127.0.0.1:9"}).push_mode == "send"
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("database_url: sqlite:///x.db\n", encoding="utf-8")
+    assert load_settings(str(cfg), env={}).push_mode == "send"
+    cfg.write_text("push_mode: loudly\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="push_mode"):
+        load_settings(str(cfg), env={})
