@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.nlp import texts
 from bot.nlp.vocabulary import Lexicon
@@ -19,6 +19,7 @@ NEGATIONS = (
     re.compile(r"不属于\s*([^，,。；;]{1,12})"),
 )
 STRONG = 3.0            # one decisive word is enough evidence on its own
+ACT = 4.0                # weights from here up are acts (a fight, a threat): they decide over any place
 MAX_REPEATS = 2          # a word said three times is not three times the evidence
 TIE_MARGIN = 0.5
 
@@ -29,6 +30,7 @@ class AreaScores:
     hazard: float                 # words other than the plan's own area names: a described problem
     named: tuple[int, ...]        # areas named outright (食品安全, 防溺水 …), in order of mention
     denied: tuple[int, ...] = ()  # areas named inside a negation ("不是食品的问题，是…"): not this one
+    acts: dict[int, float] = field(default_factory=dict)   # the weightiest act (weight >= ACT) per area
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ def score(tokens, lexicon: Lexicon, skip: list[tuple[int, int]] = ()) -> AreaSco
     hazard = 0.0
     named: list[int] = []
     denied: list[int] = []
+    acts: dict[int, float] = {}
     for word, start, end in tokens:
         weights = lexicon.weights.get(word)
         if not weights:
@@ -63,17 +66,21 @@ def score(tokens, lexicon: Lexicon, skip: list[tuple[int, int]] = ()) -> AreaSco
             continue
         for area, weight in weights.items():
             scores[area] = scores.get(area, 0.0) + weight
+            if weight >= ACT:
+                acts[area] = max(acts.get(area, 0.0), weight)
         if word in lexicon.area_names:
             named.append(lexicon.area_names[word])
         else:
             hazard += max(weights.values())
-    return AreaScores(scores, hazard, tuple(dict.fromkeys(named)), tuple(dict.fromkeys(denied)))
+    return AreaScores(scores, hazard, tuple(dict.fromkeys(named)), tuple(dict.fromkeys(denied)), acts)
 
 
 def classify(result: AreaScores, lexicon: Lexicon, plan) -> AreaGuess:
     order = {area: i for i, area in enumerate(lexicon.tie_order)}
+    # An act decides over the places around it, however many ("被围着要钱" in a message full of 食堂):
+    # the area of the weightiest act comes first, then the evidence as a whole.
     ranked = sorted((a for a, s in result.scores.items() if s > 0),
-                    key=lambda a: (-result.scores[a], order.get(a, 99)))
+                    key=lambda a: (-result.acts.get(a, 0.0), -result.scores[a], order.get(a, 99)))
     if result.denied and any(a not in result.denied for a in ranked):
         ranked = [a for a in ranked if a not in result.denied]
     if not ranked:

@@ -24,7 +24,7 @@ class Deadline:
 BY = r"(?:之前|以前|前|之内|以内|内|截止|为限|到期)"
 # Words after a bare date or day that still make it a deadline ("今天下班前", "明天完成").
 DUE_VERBS = (r"(?:(?:下班|放学|上课|开学)\s*(?:之前|以前|前)|完成|整改|处理|解决|落实|弄好|修好|装好|做好|到位|停用|上岗|"
-             r"补上|报|报送|提交|交|改好|搞定|完工|办结|前)")
+             r"补上|报(?![警名到道])|报送|提交|交(?![警通费叉接流])|改好|搞定|完工|办结|前)")
 _NOT_AFTER_DAY = r"(?!\s*(?:楼|栋|教学楼|宿舍|寝室|门|床|线|车|窗|机|柜|隐患|问题|房|室|班|座|厅|馆|路|街|场))"
 
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 6,
@@ -52,6 +52,9 @@ FESTIVAL = re.compile(r"(元旦|春节|过年|年前|清明|劳动节|五一|端
 AFTER_FESTIVAL = re.compile(r"(元旦|春节|过年|清明|劳动节|五一|端午|中秋|国庆|十一)\s*(?:节|假期?|放假|长假|小长假)?\s*"
                             r"(?:后|以后|之后|过后|结束后|收假后|假期结束)\s*(?:的)?\s*"
                             r"(?:第一个工作日|第一天上班|上班第一天|上班的?第一天|一上班|上班后)")
+# "节后第一个工作日" with no festival named: the next festival's
+AFTER_ANY_FESTIVAL = re.compile(r"(?<![端中春秋庆旦明午])节\s*(?:假)?\s*(?:后|以后|之后|过后)\s*(?:的)?\s*"
+                                r"(?:第一个工作日|第一天上班|上班第一天|上班的?第一天|一上班)")
 ANY_FESTIVAL = re.compile(r"(?<![端中春秋庆旦明午])节\s*(?:假|日)?\s*(?:之前|以前|前)")
 
 
@@ -68,7 +71,7 @@ def find_deadline(text: str, today: dt.date, *, bare_tail: bool = False) -> Dead
 # "没在25号前报送": a date that was missed is not the one now set; "限3个工作日内", "延到7月20日": the one now set.
 _MISSED = re.compile(r"(?:没|未|没有|没能)(?:在|按|于)\s*$")
 _ORDERED = re.compile(r"(?:限|要求|务必|必须|请于|请在|须在|须于|责令|延到|延至|延长到|延长至|推迟到|推迟至|顺延到|顺延至|"
-                      r"改到|改为|改成|调整为|调整到|宽限到)\s*$")
+                      r"改到|改为|改成|调整为|调整到|宽限到|放到|放宽到)\s*$")
 
 
 def _candidates(text: str, today: dt.date, bare_tail: bool):
@@ -247,6 +250,9 @@ def _month_ends(text, today, bare_tail):
 def _festivals(text, today, _bare):
     for m in AFTER_FESTIVAL.finditer(text):
         day = cn_calendar.next_festival(m.group(1), today)
+        yield _make(day and cn_calendar.first_workday_after(day), text, m.start(), m.end(), explicit=True)
+    for m in AFTER_ANY_FESTIVAL.finditer(text):
+        day = cn_calendar.nearest_festival(today)
         yield _make(day and cn_calendar.first_workday_after(day), text, m.start(), m.end(), explicit=True)
     for m in FESTIVAL.finditer(text):
         yield _make(cn_calendar.next_festival(m.group(1), today), text, m.start(), m.end(), explicit=True)

@@ -123,7 +123,7 @@ class Parser:
         if cues.all_clear(text):
             return "other", None, None
         if (cues.MEETING.search(text) or cues.MEETING_AT.search(text) or cues.FORWARDED.search(text)
-                or cues.LOGISTICS.search(text)) and not cues.has_problem(text):
+                or cues.LOGISTICS.search(text) or cues.ADMIN_NOTICE.search(text)) and not cues.has_problem(text):
             return "other", None, None
         if self._reports(text, areas) and self._readable(msg):
             return "report", None, None
@@ -186,6 +186,8 @@ class Parser:
             return kind
         if issue:
             return "detail"
+        if kind == "overview" and not areas.named and not mentions:
+            return kind        # "这次集中整治总体进度怎么样": the whole campaign, not one area
         if any(m.kind == "school" for m in mentions):
             return "by_school"
         if mentions:

@@ -276,3 +276,63 @@ def test_first_working_day_after_a_festival(parse, text, today, want):
 def test_area_vocabulary_ninth_round(parse, text, area):
     got = parse(text)
     assert (got.intent, got.category) == ("report", area), text
+
+
+# ---- tenth blind set: outside senders, notices about the campaign itself, acts among places ---------------
+@pytest.mark.parametrize("text", [
+    "城管中队今天对三所学校周边摊点进行了巡查，未发现占道经营和无证摊贩等问题，特此报备",
+    "这周把全校消防器材查了一遍，灭火器均在有效期内，也没查到私拉乱接",
+    "国庆值班安排表已经发到群里了，请各校核对",
+    "本月整治工作辛苦各位，下阶段安排另行通知",
+    "市场监管局定于下周三开展食品安全管理员培训，请各校报名，回执见附件",
+    "下周的交通安全讲座是线上还是线下？",
+])
+def test_not_reports_tenth_round(parse, text):
+    assert parse(text).intent == "other", text
+
+
+@pytest.mark.parametrize("text, area", [
+    ("有学生在食堂排队打饭时被高年级的围着要钱，食堂师傅也没管", 3),
+    ("宿舍里几个男生逼着一个同学下跪还录了像", 3),
+    ("有几个孩子周末沿着铁轨走到镇上，火车经过时也不躲", 4),
+    ("学校监控录像只能保存7天，NVR硬盘坏了一块", 2),
+    ("一个女生在班级群里发“永别了”，之后就联系不上", 5),
+    ("村口水库边上昨天有个孩子滑下去了，被路人拉上来", 9),
+])
+def test_acts_and_new_words_tenth_round(parse, text, area):
+    got = parse(text)
+    assert (got.intent, got.category) == ("report", area), text
+
+
+def test_a_relayed_fix_asking_to_write_it_off_is_a_close_out(parse):
+    got = parse("交警中队：第15号反映的路口信号灯已修复，请专班核销")
+    assert (got.intent, got.issue_id) == ("close", 15)
+
+
+def test_issue_number_before_hao(parse):
+    got = parse("隐患12号主体工程已经完工，还差验收")
+    assert (got.intent, got.issue_id) == ("progress", 12)
+
+
+def test_a_question_about_ones_own_reports_is_mine(parse):
+    got = parse("我前两天报的几条有人管了吗？")
+    assert (got.intent, got.query) == ("query", "mine")
+
+
+def test_the_whole_campaign_is_the_overview(parse):
+    assert parse("这次集中整治整体进展怎么样了？").query == "overview"
+
+
+@pytest.mark.parametrize("text", ["这个机器人能发语音吗？", "我们是街道办的，能在这里反映学校门口的问题吗？怎么报？"])
+def test_questions_about_the_bot_are_help(parse, text):
+    assert parse(text).intent == "help", text
+
+
+def test_a_date_after_today_is_not_read_into_a_word_like_jiaojing():
+    assert find_deadline("今天交警来画了斑马线", TODAY) is None
+    assert find_deadline("今天报警了", TODAY) is None
+
+
+def test_first_working_day_after_the_next_festival_unnamed(parse):
+    got = parse("#9 期限能不能放到节后第一个工作日", dt.date(2023, 6, 20))       # 端午 6-22..24, 6-25 works
+    assert got.deadline == dt.date(2023, 6, 25)
