@@ -8,6 +8,8 @@ reports and queries) from the same number of client threads for the same time:
 
 - floor: a bare Flask endpoint that verifies the signature, decrypts, and encrypts a reply with the
   same crypto (bot.channels.crypto) — the least any correct answer costs on this machine;
+- write (with --steps): the floor plus one transaction per message that stores it under its unique
+  key with its answer — the least a bot that dedupes and never loses a message must write;
 - full:  bot.wsgi:app — verify, decrypt, dedupe, parse, write the ledger and the outbox, reply.
 
 The sender and scheduler are switched off: pushes are queued (written) but not sent, so the figure
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import contextlib
 import json
 import os
 import secrets
@@ -59,6 +62,47 @@ def floor_app():
         answer = json.dumps({"msgtype": "stream", "stream": {"id": plain["msgid"], "finish": True,
                                                              "content": "已收到：" + plain["text"]["content"]}},
                             ensure_ascii=False)
+        return Response(crypto.encrypt_json_reply(answer, q["timestamp"], q["nonce"]), mimetype="application/json")
+
+    @app.get("/healthz")
+    def healthz():
+        return {"ok": True}
+
+    return app
+
+
+def write_floor_app():
+    """gunicorn factory for `--steps`: the floor plus the least a bot must write — the message taken in
+    once (its unique key is the dedupe) with its answer, in one transaction, one writer at a time on
+    SQLite as in the bot. What the full path costs beyond this is parsing, the ledger and the replies."""
+    import datetime as dt
+    import threading as th
+
+    from flask import Flask, Response, request
+    from sqlalchemy import insert
+
+    from bot.channels.crypto import WeComCrypto
+    from bot.db import Database
+    from bot.models import InboundMessage
+    from bot.settings import load_settings
+
+    crypto = WeComCrypto(os.environ["BENCH_TOKEN"], os.environ["BENCH_KEY"], "")
+    db = Database(load_settings().database)
+    db.upgrade()
+    turn = th.Lock() if db.is_sqlite else contextlib.nullcontext()
+    take_in = insert(InboundMessage.__table__)
+    app = Flask("write-floor")
+
+    @app.post(AIBOT_PATH)
+    def aibot():
+        q = request.args
+        plain = json.loads(crypto.decrypt_json_envelope(q["msg_signature"], q["timestamp"], q["nonce"], request.get_data()))
+        stream = {"id": plain["msgid"], "finish": True, "content": "已收到：" + plain["text"]["content"]}
+        with turn, db.session() as s:
+            s.connection().execute(take_in, dict(platform="wecom", msg_id=plain["msgid"], user_id=plain["from"]["userid"],
+                                                 chat_id=plain.get("chatid", ""), received_at=dt.datetime.now(dt.timezone.utc),
+                                                 done=True, reply={"text": stream["content"]}))
+        answer = json.dumps({"msgtype": "stream", "stream": stream}, ensure_ascii=False)
         return Response(crypto.encrypt_json_reply(answer, q["timestamp"], q["nonce"]), mimetype="application/json")
 
     @app.get("/healthz")
@@ -247,6 +291,8 @@ def main(argv=None) -> int:
     ap.add_argument("--clients", type=int, default=8, help="concurrent client threads (default 8)")
     ap.add_argument("--workers", type=int, help="default: config/gunicorn.conf.py's (1 on SQLite, 2 on PostgreSQL)")
     ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--steps", action="store_true",
+                    help="also measure the floor plus one transactional write (where the rest of the gap lies)")
     args = ap.parse_args(argv)
     args.seconds = args.seconds or (15.0 if args.quick else 60.0)
     token, key = secrets.token_hex(8), random_key()
@@ -263,6 +309,13 @@ def main(argv=None) -> int:
             floor = phase("floor", "bench.load_bench:floor_app()",
                           {"BENCH_TOKEN": token, "BENCH_KEY": key, "BOT_CONFIG": str(config)}, tmp, args, floor_reqs)
             del floor_reqs
+            if args.steps:
+                write_reqs = build_requests(token, key, budget, "write")
+                write = phase("write", "bench.load_bench:write_floor_app()",
+                              {"BENCH_TOKEN": token, "BENCH_KEY": key, "BOT_CONFIG": str(config)}, tmp, args, write_reqs)
+                del write_reqs
+                print(f"write: {write['rps'] / floor['rps']:.0%} of the floor — the dedupe row and its answer, "
+                      f"one transaction per message", flush=True)
             full_reqs = build_requests(token, key, budget, "full")
             full = phase("full", "bot.wsgi:app", {"BOT_CONFIG": str(config)}, tmp, args, full_reqs)
         finally:
