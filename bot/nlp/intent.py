@@ -34,12 +34,12 @@ _COMMANDS = (
     (r"/month|/monthly|/月报|月报", "query", None, "report", False),
     (r"/mine|/我的|我的", "query", None, "mine", False),
     (r"/help|/帮助|帮助|help|菜单|命令|指令|使用说明", "help", None, None, False),
-    (r"/query|/查|/查询|查询|查看|查一下|看一下|看看|查", "query", None, None, False),
+    (r"/query|/查|/查询|查询|查看|查一下|看一下|看看|check一下|check|查", "query", None, None, False),
 )
 COMMANDS = tuple((re.compile(rf"^\s*(?:{words})(?=\s|#|\d|:|$)"), intent, action, query, takes)
                  for words, intent, action, query, takes in _COMMANDS)
 # 查 may run straight into its target ("查白沙镇中学"); resolved later against the directory.
-LOOSE_QUERY = re.compile(r"^\s*(?:查询|查看|查一下|看一下|看看|查)(?=\S)")
+LOOSE_QUERY = re.compile(r"^\s*(?:查询|查看|查一下|看一下|看看|check一下|check|查)(?=\S)")
 # "#12 限期 6月20日", "#12 延期到7月5日": a deadline set on an issue anywhere in the message.
 SET_DEADLINE = re.compile(r"限期|延期|延到|延至|延长到|延长至|推迟到|推迟至|宽限|顺延|改到|改为|调整为|放到|放宽到|"
                           r"截止(?:日期|时间)?(?:改|调整|定)?为|期限(?:改|调整|定)为")
@@ -90,8 +90,8 @@ def is_help(text: str) -> bool:
 CLOSE_REQUEST = re.compile(r"销号|核销|(?:可以|能|申请|请)销(?:掉|了)")
 DONE = re.compile(r"(?:整改|处理|维修|修复|解决|落实|处置|安装|施工|清理|办理)?\s*(?:已经?|都已?|全部)?\s*"
                   r"(?:完毕|完成|到位|结束|办结|了结|解决了|处理好|整改好)|已(?:经)?(?:整改|处理|解决|修复|办结)|"
-                 r"(?:整改|处理|全部(?:修|弄|做|装|换|拆|铺|补|建|清理)?)完了")
-NOT_YET = re.compile(r"预计|计划|争取|尽快|力争|将|会|要|还没|没有|未|尚未|能否|能不能|之前|前|下周|明天|后天|等")
+                 r"(?:整改|处理|全部(?:修|弄|做|装|换|拆|铺|补|建|清理)?)完了|(?<![修弄装换做拆铺])改好了")
+NOT_YET = re.compile(r"预计|计划|争取|尽快|力争|将|会|要|还没|没有|未|尚未|能否|能不能|之前|前|下周|明天|后天|等|内|月底|周末")
 ONGOING = re.compile(r"还在|正在|尚未|还没|未完成|一部分|一半|下一步|整改中|进行中|推进中|等待|还要|还需|还差|"
                      r"还剩|就剩|只剩|剩下")
 
@@ -114,7 +114,8 @@ def progress_or_close(text: str) -> str:
 
 
 # With an issue number: the task force confirms or turns down a close-out in its own words.
-APPROVE = re.compile(r"(?:确认|同意|批准|准予|予以)\s*销号|验收通过|验收合格")
+APPROVE = re.compile(r"(?:确认|同意|批准|准予|予以)\s*销号|验收通过|验收合格|"
+                     r"^[\s,，:：]*(?:通过|同意|批准|准予)[\s!！。.~～👍✅👌]*$")
 REQUESTS_CLOSE = re.compile(r"(?:申请|请求|请|可以|能否|能不能)\s*(?:专班)?\s*(?:销号|验收)")
 REJECT = re.compile(r"驳回|退回|打回|不予销号|不同意销号|不能销号|验收不通过|"
                     r"(?:^|[，,。；;\s])(?:不通过|没通过|未通过|不予通过)(?=[，,。；;:：\s]|$)")
@@ -139,7 +140,12 @@ MEETING = re.compile(r"(?:例会|会议|开会|培训|座谈会|推进会|调度
 
 # "转发：关于印发…的通知，请各成员单位认真贯彻执行": a document passed on, not a hazard.
 MEETING_AT = re.compile(r"(?:会议室|礼堂|报告厅|视频会议?|线上)[^，,。；;]{0,4}?(?:召开|开|举行|举办)[^，,。；;]{0,20}?"
-                        r"(?:会|培训|座谈|讲座)|^(?:会议)?通知[:：][^。；;]{0,30}?(?:召开|举行|举办)")
+                        r"(?:会|培训|座谈|讲座)|^(?:会议)?通知[:：][^。；;]{0,30}?(?:召开|举行|举办)|"
+                        r"(?:\d+|[一二三四五六七八九十两]+)\s*点[^，,。；;]{0,12}?开会|"
+                        r"(?:开会|召开|举行)[^。；;]{0,16}?(?:参加|参会|出席)|"
+                        # "督导改到6月20号了": an inspection or meeting moved, not a deadline set
+                        r"^(?:例会|会议|开会|培训|督导|督查|检查|验收|考核|座谈会|推进会|调度会)(?:组)?(?:时间)?\s*"
+                        r"(?:改到|改在|改为|调整到|推迟到|提前到|定在|定于)[^，,。；;]{0,12}$")
 FORWARDED = re.compile(r"^\s*(?:转发|【转发】|转自)|关于印发|贯彻执行|请各(?:成员)?单位(?:认真)?(?:学习|落实|执行|传达)")
 # "【转发】市教育局：请各校…": passed on from a named body — a document, whatever words of trouble it uses
 FORWARDED_DOC = re.compile(r"^\s*(?:【转发】|转发|转自)\s*[:：]?\s*[^，,。；;:：]{0,12}?(?:局|委|办|政府|中心|专班|通知|文件|学校)\s*[:：]")
@@ -186,13 +192,13 @@ QUERY_KINDS = (
 )
 # Asking words that, with a school or an area named, make a message a question about the ledger.
 ENDS_AS_QUESTION = re.compile(r"(?:[吗呢]|没有?)[?？]*$|[?？]$")
-ASKS = re.compile(r"有哪些|哪些|多少|几个|几条|怎么样|咋样|如何|进度|进展|情况|汇总|统计|清单|名单|列表|详情|"
+ASKS = re.compile(r"有哪些|哪些|多少|几个|几条|怎么样|咋样|如何|进度|进展|情况(?=[?？吗呢]|\s*$)|汇总|统计|清单|名单|列表|详情|"
                   r"排名|查一下|查查|查询|查看|看一下|看看|给我|列出|列一下|列一列|列个|列下|列举|罗列|发一下|谁|到哪|"
                   r"生成|导出|导一份|拉一份|出一份|做一份|弄一份|整理一下|"
                   r"[吗呢][?？]*$|[?？]$")
-RESPONSIBLE = re.compile(r"^\s*\S{2,12}?(?:负责|牵头|名下|管)的(?:隐患|问题|事项|整改|任务)")
+RESPONSIBLE = re.compile(r"^\s*\S{2,12}?(?:负责|牵头|名下|管)的(?:隐患|问题|事项|整改|任务|[?？]*$)")
 ENDS_AS_TOPIC = re.compile(r"(?:的)?(?:整改)?(?:情况|进度|进展|详情|隐患|问题)\s*[?？吗呢了]*$")
-DETAIL = re.compile(r"详情|详细|怎么样|如何了|到哪|进展如何|进度如何|什么情况|谁(?:在)?负责|谁管|哪个单位|"
+DETAIL = re.compile(r"^(?:现在)?(?:进展|进度|情况|结果)(?:呢|如何|怎样|怎么样|咋样)[?？]*$|详情|详细|怎么样|如何了|到哪|进展如何|进度如何|什么情况|谁(?:在)?负责|谁管|哪个单位|"
                     r"谁(?:报|上报|提|反映|发|登记)的|哪(?:个|所)学校|哪里的|哪一步|卡在哪|卡住了|哪个环节|"
                     r"是什么|查一下|查看|看看|看一下|情况[?？]?$|谁在跟|谁跟进|谁在管|谁在处理|到哪一步|到什么程度|"
                     r"(?:的|处理|整改)(?:进度|进展)[?？吗呢]*$|状态|什么阶段|处理得怎么样|进展到哪")

@@ -33,7 +33,8 @@ PATTERNS = (
 # "进展 25", "/close 9", "销号 12", "详情 8号": a number straight after a command word.
 AFTER_COMMAND = re.compile(r"\s*[:：]?\s*#?\s*(" + NUM + r")\s*(?:号|条)?(?!\s*(?:" + _COUNT[3:-1] + r"|\d|月|[./]\d))")
 # "12号 已整改" at the very start of a message.
-LEADING = re.compile(r"^\s*(\d{1,6}|[一二三四五六七八九十百]{1,4})\s*号(?=\s|[,，:：、]|已|的|那|这)"
+LEADING = re.compile(r"^\s*(\d{1,6}|[一二三四五六七八九十百]{1,4})\s*号(?=\s|[,，:：、]|已|的|那|这|可以销|能销|申请|请销|请专班|"
+                     r"整改|隐患|问题|进展|进度)"
                      r"(?!\s*(?:前|之前|以前|楼|教学楼|宿舍|门|床|车))")
 
 

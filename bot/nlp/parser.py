@@ -111,6 +111,8 @@ class Parser:
         if loose and len(text) - loose.end <= 16 and areas.hazard < 3 and (
                 mentions or areas.named or cues.query_kind(text[loose.end:])):
             return "query", None, self._query_kind(text[loose.end:], issue, mentions, areas)
+        if cues.all_clear(text) and not cues.ENDS_AS_QUESTION.search(text):
+            return "other", None, None     # "今天查了食堂 没发现问题": a check that found nothing
         kind = self._free_query(text, mentions, areas)
         if kind:
             return "query", None, kind

@@ -336,3 +336,48 @@ def test_a_date_after_today_is_not_read_into_a_word_like_jiaojing():
 def test_first_working_day_after_the_next_festival_unnamed(parse):
     got = parse("#9 期限能不能放到节后第一个工作日", dt.date(2023, 6, 20))       # 端午 6-22..24, 6-25 works
     assert got.deadline == dt.date(2023, 6, 25)
+
+
+# ---- eleventh blind set: short phone messages -----------------------------------------------------
+@pytest.mark.parametrize("text, want", [
+    ("#14 同意", ("close", "approve", 14)), ("#6 通过✅", ("close", "approve", 6)),
+    ("23号可以销了", ("close", None, 23)), ("5号隐换 门卫已到岗", ("progress", None, 5)),
+])
+def test_short_follow_ups(parse, text, want):
+    got = parse(text)
+    assert (got.intent, got.action, got.issue_id) == want, text
+
+
+def test_a_number_with_a_bare_progress_question_asks_for_the_card(parse):
+    got = parse("#12 进度呢？")
+    assert (got.intent, got.query, got.issue_id) == ("query", "detail", 12)
+
+
+def test_a_span_before_done_is_a_deadline_not_news_of_work_done(parse):
+    assert parse("#7 5个工作日内完成").intent == "progress"
+    assert parse("#7 上周就改好了").intent == "close"
+
+
+@pytest.mark.parametrize("text, kind", [("这周黑傍上有哪些学校", "blacklist"), ("哪些预期了", "overdue"),
+                                         ("check一下白沙镇中学", "by_school"), ("区市场监管局负责的", "by_unit")])
+def test_short_queries(parse, text, kind):
+    got = parse(text)
+    assert (got.intent, got.query) == ("query", kind), text
+
+
+@pytest.mark.parametrize("text", ["宿舍查了一遍 没发现问题", "周四上午9点教育局二楼开会 请各校分管领导参加",
+                                  "检查改到下周二了", "食堂排查完了 未发现隐患"])
+def test_short_others(parse, text):
+    assert parse(text).intent == "other", text
+
+
+def test_a_statement_that_a_report_was_late_with_a_date_to_make_it_up_is_a_report(parse):
+    got = parse("上个月的自查情况又没按时报 月底前补报", dt.date(2024, 6, 3))
+    assert (got.intent, got.category, got.deadline) == ("report", 1, dt.date(2024, 6, 30))
+
+
+@pytest.mark.parametrize("text, area", [("放学后有个学生在车棚被几个人围着打", 3),
+                                         ("这几天总有个不太正常的人在学校后门转悠", 3)])
+def test_short_reports_by_act(parse, text, area):
+    got = parse(text)
+    assert (got.intent, got.category) == ("report", area), text
