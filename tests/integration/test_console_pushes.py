@@ -36,3 +36,17 @@ def test_a_chat_shows_each_notice_once_after_the_reply(settings, directory):
                                                    "📣 推送到「区教育局工作群」（企业微信），@黄敏："}
     assert all("**新隐患 #1**" in p for p in pushes) and len(pushes) == 2
     assert statuses == ["sent"] * len(statuses) and len(statuses) == 2
+
+
+def test_serving_on_console_pushes_writes_each_notice_to_the_log(settings, caplog):
+    settings = dataclasses.replace(settings, push_mode="console", sender_enabled=False)
+    bot = Bot(settings, FixedClock(dt.datetime(2023, 6, 5, 9)))            # no HTTP client given
+    try:
+        console.ask(bot, "wang.fang", "cid-bszx", "食堂留样记录缺了三天")
+        with caplog.at_level("INFO", logger="bot.push.console"):
+            assert bot.sender.drain().sent == 2
+    finally:
+        bot.db.dispose()
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.push.console"]
+    assert len(logged) == 2 and all("**新隐患 #1**" in m for m in logged)
+    assert any(m.startswith("📣 推送到「白沙中学安全群」（钉钉），@刘洋：") for m in logged), logged
