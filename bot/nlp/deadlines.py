@@ -46,7 +46,7 @@ SPAN_LIMIT = re.compile(r"(?:限期|期限)\s*(?:为|是)?\s*(" + NUM + r"|半)\
                         r"(?!\s*(?:之内|以内|内|里|后|之后|为限))")
 NAMED_DAY = re.compile(r"(大后天|后天|明天|明日|明早|明晚|今天|今日|今晚|当天|当日)")
 MONTH_END = re.compile(r"(下个?|本|这个?|当|今|" + NUM + r"\s*(?=月))?\s*(月底|月末|月中|年底|年末)")
-FESTIVAL = re.compile(r"(元旦|春节|过年|年前|清明|劳动节|五一|端午|中秋|国庆|十一)\s*(?:节|假期?|放假|长假|小长假)?\s*"
+FESTIVAL = re.compile(r"(元旦|春节|过年|年前|清明|劳动节|五一|六一|儿童节|端午|中秋|国庆|十一)\s*(?:节|假期?|放假|长假|小长假)?\s*"
                       r"(?:之前|以前|前)")
 # "端午后第一个工作日", "国庆节后上班第一天": the first working day after the festival's days off.
 AFTER_FESTIVAL = re.compile(r"(元旦|春节|过年|清明|劳动节|五一|端午|中秋|国庆|十一)\s*(?:节|假期?|放假|长假|小长假)?\s*"
@@ -55,13 +55,17 @@ AFTER_FESTIVAL = re.compile(r"(元旦|春节|过年|清明|劳动节|五一|端�
 # "节后第一个工作日" with no festival named: the next festival's
 AFTER_ANY_FESTIVAL = re.compile(r"(?<![端中春秋庆旦明午])节\s*(?:假)?\s*(?:后|以后|之后|过后)\s*(?:的)?\s*"
                                 r"(?:第一个工作日|第一天上班|上班第一天|上班的?第一天|一上班)")
+# "延到中秋节": a deadline moved to the festival itself
+MOVED_TO_FESTIVAL = re.compile(r"(?:延到|延至|延长到|推迟到|推迟至|改到|放到|顺延到|顺延至)\s*"
+                               r"(元旦|春节|清明|劳动节|五一|六一|儿童节|端午|中秋|国庆|十一)\s*(?:节)?(?!\s*(?:后|以后|之后|过后))")
 ANY_FESTIVAL = re.compile(r"(?<![端中春秋庆旦明午])节\s*(?:假|日)?\s*(?:之前|以前|前)")
 
 
 def find_deadline(text: str, today: dt.date, *, bare_tail: bool = False) -> Deadline | None:
     """The deadline a message names, or None. bare_tail: a command ends with its deadline ("… 明天", "… 20号")."""
     found = [d for d in _candidates(text, today, bare_tail)
-             if d.date >= today and not _MISSED.search(text, max(0, d.start - 4), d.start)]
+             if d.date >= today and not _MISSED.search(text, max(0, d.start - 4), d.start)
+             and (d.explicit or not _EVENT_AFTER.match(text, d.end))]
     if not found:
         return None
     found.sort(key=lambda d: (not _ORDERED.search(text, max(0, d.start - 4), d.start), not d.explicit, d.start))
@@ -70,6 +74,8 @@ def find_deadline(text: str, today: dt.date, *, bare_tail: bool = False) -> Dead
 
 # "没在25号前报送": a date that was missed is not the one now set; "限3个工作日内", "延到7月20日": the one now set.
 _MISSED = re.compile(r"(?:没|未|没有|没能)(?:在|按|于)\s*$")
+# "7月8号面试", "下周一开始上岗", "这周五还不发就…": when something happens, or a condition, not a due date
+_EVENT_AFTER = re.compile(r"\s*(?:上午|下午|晚上)?\s*(?:面试|开会|考试|开始|举行|召开|报到|见面|开学|放假|还不|再不|要是不|如果不)")
 _ORDERED = re.compile(r"(?:限|要求|务必|必须|请于|请在|须在|须于|责令|延到|延至|延长到|延长至|推迟到|推迟至|顺延到|顺延至|"
                       r"改到|改为|改成|调整为|调整到|宽限到|放到|放宽到)\s*$")
 
@@ -251,6 +257,8 @@ def _festivals(text, today, _bare):
     for m in AFTER_FESTIVAL.finditer(text):
         day = cn_calendar.next_festival(m.group(1), today)
         yield _make(day and cn_calendar.first_workday_after(day), text, m.start(), m.end(), explicit=True)
+    for m in MOVED_TO_FESTIVAL.finditer(text):
+        yield _make(cn_calendar.next_festival(m.group(1), today), text, m.start(1), m.end(), explicit=True)
     for m in AFTER_ANY_FESTIVAL.finditer(text):
         day = cn_calendar.nearest_festival(today)
         yield _make(day and cn_calendar.first_workday_after(day), text, m.start(), m.end(), explicit=True)

@@ -381,3 +381,51 @@ def test_a_statement_that_a_report_was_late_with_a_date_to_make_it_up_is_a_repor
 def test_short_reports_by_act(parse, text, area):
     got = parse(text)
     assert (got.intent, got.category) == ("report", area), text
+
+
+# ---- twelfth and thirteenth blind sets: dev-like messages, and the detail fields ----------------------
+@pytest.mark.parametrize("text, area", [
+    ("学校连防欺凌工作机制都没建，出了事不知道找谁", 3),
+    ("有个孩子爸妈在闹离婚，他妈妈昨天冲进教室要强行带走孩子", 3),
+    ("初三有个男生一上考场就喘不过气、手抖，最近越来越严重", 5),
+    ("好几个住校生周一没来上课，班主任到下午才发现", 8),
+    ("学校给学生记过处分从来不通知家长，学生也没地方申诉", 7),
+    ("学校旁边工地的基坑积了水，围挡坏了一块，孩子们常钻进去玩", 9),
+])
+def test_area_vocabulary_twelfth_round(parse, text, area):
+    got = parse(text)
+    assert (got.intent, got.category) == ("report", area), text
+
+
+@pytest.mark.parametrize("text", ["可以发照片吗", "上报和进展有什么区别"])
+def test_capability_questions_are_help(parse, text):
+    assert parse(text).intent == "help", text
+
+
+def test_asking_the_taskforce_to_inspect_is_a_close_out(parse):
+    assert parse("#11 宿管已经配齐，请专班验收").intent == "close"
+
+
+@pytest.mark.parametrize("text, today, want", [
+    ("/report 实验小学 校门口护学岗没人 六一前", dt.date(2024, 5, 20), dt.date(2024, 6, 1)),
+    ("#5 期限延到国庆节", dt.date(2024, 9, 2), dt.date(2024, 10, 1)),
+])
+def test_festival_deadlines_twelfth_round(parse, text, today, want):
+    assert parse(text, today).deadline == want
+
+
+@pytest.mark.parametrize("text", ["#4 保安招聘下周二面试", "第6条 联系好了，宿管下周一开始上班",
+                                  "工程款拖了半年，工人说月底还不给就去堵校门"])
+def test_when_something_happens_is_not_a_deadline(parse, text):
+    assert parse(text).deadline is None, text
+
+
+def test_a_law_article_is_not_an_issue_number(parse):
+    got = parse("根据《未成年人保护法》第二十条，学校应当建立欺凌防控制度，鱼峰二中至今没有")
+    assert (got.intent, got.issue_id) == ("report", None)
+
+
+@pytest.mark.parametrize("text, intent", [("李主任手机号是不是13900000000？", "other"),
+                                           ("有个家长扬言要来学校打老师，他手机是13900001111", "report")])
+def test_a_phone_number_asked_about_or_given(parse, text, intent):
+    assert parse(text).intent == intent, text
