@@ -16,11 +16,22 @@ QUESTION = re.compile(r"[?？吗呢]|多久|什么时候|啥时候|几时|怎么
 GREETING = re.compile(r"^(你好|您好|哈喽|嗨|hi|hello|在吗|在不在|早上好|下午好|晚上好)[呀啊吗！!。.~～？?\s]*$", re.I)
 
 
+# What the parser saw in a message that is no report: answered so the sender knows nothing was logged.
+REMARKS = {
+    "all_clear": "👍 收到，这次检查没有发现问题。今后发现隐患，直接描述发给我即可登记。",
+    "notice": "收到。这是工作安排或通知，不作为隐患登记；发现隐患时直接描述发给我即可。",
+    "contact": "我这里没有通讯录信息，请在企业微信或钉钉的通讯录里查看。需要上报或查询隐患时发给我即可。",
+}
+
+
 @handles("other")
 def other(ctx: Context) -> Reply:
     text = ctx.message.text.strip()
     if not text:
         return Reply(texts.EMPTY)
+    remark = getattr(ctx.parsed, "remark", None)
+    if remark in REMARKS:
+        return Reply(REMARKS[remark])
     if THANKS.search(text):
         return Reply("不客气，有隐患随时发给我。")
     if GREETING.match(text):

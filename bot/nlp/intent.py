@@ -251,9 +251,21 @@ ADMIN_NOTICE = re.compile(r"发到群里|发在群里|见附件|请查收|请各
                           r"辛苦(?:大家|各位)|感谢(?:大家|各位)")
 
 # "明天下午来教育局三楼领", "督导组几点出发？我开车", "王校长电话多少": arrangements and contacts.
+CONTACT = re.compile(r"(?:电话|手机号?|联系方式|微信号?|号码)(?:号码)?(?:是不是\s*\d{5,}|(?:是)?(?:多少|发我|给我|有吗|有没有))")
 LOGISTICS = re.compile(r"(?:来|到|去)[^，,。；;]{0,12}?(?:领取?|拿一下|取一下|签到|集合)|几点(?:出发|集合|开始|到|走)|"
-                       r"(?:在哪|哪里)(?:集合|开会|领)|我开车(?:去|过去|送|带)?[。.!！]?$|线上还是线下|"
-                       r"(?:电话|手机号?|联系方式|微信号?|号码)(?:号码)?(?:是不是\s*\d{5,}|(?:是)?(?:多少|发我|给我|有吗|有没有))")
+                       r"(?:在哪|哪里)(?:集合|开会|领)|我开车(?:去|过去|送|带)?[。.!！]?$|线上还是线下|" + CONTACT.pattern)
+
+
+def remark(text: str) -> str | None:
+    """What a message that is no report, follow-up or query is, so the answer can fit it."""
+    if all_clear(text):
+        return "all_clear"       # a check that found nothing
+    if CONTACT.search(text):
+        return "contact"         # someone's phone number
+    if (MEETING.search(text) or MEETING_AT.search(text) or FORWARDED.search(text) or FORWARDED_DOC.search(text)
+            or ADMIN_NOTICE.search(text) or LOGISTICS.search(text)):
+        return "notice"          # meetings, documents, arrangements of the campaign itself
+    return None
 
 
 def has_problem(text: str) -> bool:

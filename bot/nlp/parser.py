@@ -261,6 +261,7 @@ class Parser:
             description=trim(msg.without(cmd_span, (school.start, school.end) if school and report else None,
                                          deadline_span if report else None, issue_span)),
             reason=self._reason(msg, intent, action, cmd_span, issue_span, deadline_span),
+            remark=cues.remark(msg.text) if intent == "other" else None,
         )
 
     @staticmethod

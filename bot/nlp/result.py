@@ -27,6 +27,7 @@ class Parsed:
     location: str | None = None
     description: str = ""
     reason: str = ""
+    remark: str | None = None     # for "other": all_clear, notice or contact (intent.remark)
 
     def to_json(self) -> dict:
         return {
@@ -45,4 +46,5 @@ class Parsed:
             "location": self.location,
             "description": self.description,
             "reason": self.reason,
+            "remark": self.remark,
         }

@@ -194,6 +194,13 @@ def test_greetings_and_thanks_get_a_short_friendly_answer(bot):
     assert issues(bot) == []
 
 
+def test_a_clean_check_a_notice_or_a_phone_question_says_nothing_was_logged(bot):
+    assert say(bot, "zhang.wei", "今天把食堂和宿舍都查了一遍，没发现问题").startswith("👍 收到，这次检查没有发现问题")
+    assert "不作为隐患登记" in say(bot, "wu.hao", "周五下午3点在区教育局四楼会议室召开推进会，请各校分管领导参加")
+    assert "通讯录" in say(bot, "zhang.wei", "李主任电话多少？")
+    assert issues(bot) == []
+
+
 def photo(bot, user, url, chat="console"):
     from bot.channels import console
     msg = console.message(bot, user, chat, "")
