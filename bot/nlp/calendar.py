@@ -15,9 +15,10 @@ FESTIVALS = {
     "清明": "tomb_sweeping_day", "劳动节": "labour_day", "五一": "labour_day",
     "端午": "dragon_boat_festival", "中秋": "mid_autumn_festival",
     "国庆": "national_day", "十一": "national_day", "六一": "childrens_day", "儿童节": "childrens_day",
+    "七一": "party_day", "建党节": "party_day",
 }
 # Festivals on a fixed solar date: the data is not needed to find the day itself.
-FIXED = {"new_years_day": (1, 1), "labour_day": (5, 1), "national_day": (10, 1), "childrens_day": (6, 1)}
+FIXED = {"new_years_day": (1, 1), "labour_day": (5, 1), "national_day": (10, 1), "childrens_day": (6, 1), "party_day": (7, 1)}
 # Lunar festivals whose day the data must tell us; the spring festival has a multi-day block.
 SINGLE_DAY = ("dragon_boat_festival", "mid_autumn_festival", "tomb_sweeping_day")
 

@@ -46,7 +46,7 @@ SPAN_LIMIT = re.compile(r"(?:限期|期限)\s*(?:为|是)?\s*(" + NUM + r"|半)\
                         r"(?!\s*(?:之内|以内|内|里|后|之后|为限))")
 NAMED_DAY = re.compile(r"(大后天|后天|明天|明日|明早|明晚|今天|今日|今晚|当天|当日)")
 MONTH_END = re.compile(r"(下个?|本|这个?|当|今|" + NUM + r"\s*(?=月))?\s*(月底|月末|月中|年底|年末)")
-FESTIVAL = re.compile(r"(元旦|春节|过年|年前|清明|劳动节|五一|六一|儿童节|端午|中秋|国庆|十一)\s*(?:节|假期?|放假|长假|小长假)?\s*"
+FESTIVAL = re.compile(r"(元旦|春节|过年|年前|清明|劳动节|五一|六一|儿童节|七一|建党节|端午|中秋|国庆|十一)\s*(?:节|假期?|放假|长假|小长假)?\s*"
                       r"(?:之前|以前|前)")
 # "端午后第一个工作日", "国庆节后上班第一天": the first working day after the festival's days off.
 AFTER_FESTIVAL = re.compile(r"(元旦|春节|过年|清明|劳动节|五一|端午|中秋|国庆|十一)\s*(?:节|假期?|放假|长假|小长假)?\s*"
@@ -65,7 +65,8 @@ def find_deadline(text: str, today: dt.date, *, bare_tail: bool = False) -> Dead
     """The deadline a message names, or None. bare_tail: a command ends with its deadline ("… 明天", "… 20号")."""
     found = [d for d in _candidates(text, today, bare_tail)
              if d.date >= today and not _MISSED.search(text, max(0, d.start - 4), d.start)
-             and (d.explicit or not _EVENT_AFTER.match(text, d.end))]
+             and (d.explicit or not _EVENT_AFTER.match(text, d.end))
+             and (d.explicit or not _THREAT_BEFORE.search(text, max(0, d.start - 4), d.start))]
     if not found:
         return None
     found.sort(key=lambda d: (not _ORDERED.search(text, max(0, d.start - 4), d.start), not d.explicit, d.start))
@@ -76,6 +77,8 @@ def find_deadline(text: str, today: dt.date, *, bare_tail: bool = False) -> Dead
 _MISSED = re.compile(r"(?:没|未|没有|没能)(?:在|按|于)\s*$")
 # "7月8号面试", "下周一开始上岗", "这周五还不发就…": when something happens, or a condition, not a due date
 _EVENT_AFTER = re.compile(r"\s*(?:上午|下午|晚上)?\s*(?:面试|开会|考试|开始|举行|召开|报到|见面|开学|放假|还不|再不|要是不|如果不)")
+# "扬言明天还要带人来": a threat's day, not a due date
+_THREAT_BEFORE = re.compile(r"(?:扬言|威胁|放话|声称|叫嚣)\s*$")
 _ORDERED = re.compile(r"(?:限|要求|务必|必须|请于|请在|须在|须于|责令|延到|延至|延长到|延长至|推迟到|推迟至|顺延到|顺延至|"
                       r"改到|改为|改成|调整为|调整到|宽限到|放到|放宽到)\s*$")
 

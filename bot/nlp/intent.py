@@ -107,8 +107,14 @@ def is_done(text: str) -> bool:
     return False
 
 
+def asks_to_close(text: str) -> bool:
+    """A close-out asked for, not put off ("暂时不申请销号")."""
+    return any(not re.search(r"(?:不|没|未|别)(?:申请|请求|要|想|急着)?\s*$", text[max(0, m.start() - 5):m.start()])
+               for m in CLOSE_REQUEST.finditer(text))
+
+
 def progress_or_close(text: str) -> str:
-    if CLOSE_REQUEST.search(text):
+    if asks_to_close(text):
         return "close"
     if is_done(text) and not ONGOING.search(text):
         return "close"
@@ -171,12 +177,21 @@ def refers_back_with_news(text: str) -> bool:
     if not m:
         return False
     rest = text[m.end():]
+    if asks_to_close(rest):
+        return True       # "那个…的事，现在按时来了，可以销号"
     return bool(re.search(r"已经?|了[，,。]?$|好了|完了", rest)) and not STILL_WRONG.search(rest)
 
 
 # "上次报的…", "之前反映的…": a message about an issue already on the ledger, without its number.
 EARLIER = re.compile(r"(?:上次|之前|前几天|前天|昨天|上周|上回|刚才|早上|前面|先前|此前|那天|上个月)\s*(?:我|我们)?"
                      r"\s*(?:报|反映|上报|提|说|发)(?:的|过)")
+
+# "除了上次报的那个鱼塘，…还有个积水坑": beside an earlier report, a new hazard
+BESIDES = re.compile(r"除了[^，,。；;]{0,14}?(?:报|反映|说|提)(?:的|过)|(?:另外|还有)(?:一个|个|一处|处|一件)")
+
+# "王老师，…课件能发我一份吗": written to a colleague in the group, not to the bot
+ADDRESSED = re.compile(r"^\S{1,3}(?:老师|校长|主任|科长|局长|书记|所长|队长|部长|股长|站长|园长|组长)\s*[，,:：]")
+THANKS_FIRST = re.compile(r"^(?:谢谢|感谢|多谢|辛苦了?)")
 
 # ---- queries -----------------------------------------------------------------------------------
 QUERY_KINDS = (

@@ -103,6 +103,8 @@ class Parser:
         text = msg.text
         if cmd:
             return self._command(msg, cmd, issue, mentions, areas, deadline)
+        if cues.ADDRESSED.search(text) and not cues.HELP_HOW.search(text) and not self._reports_strongly(text, areas):
+            return "other", None, None     # "王老师，…能发我一份吗": to a colleague, not to the bot
         if cues.is_help(text):
             return "help", None, None
         if issue:
@@ -118,7 +120,9 @@ class Parser:
             return "query", None, kind
         if cues.FORWARDED_DOC.search(text):
             return "other", None, None
-        if cues.EARLIER.search(text) or cues.NEWS.search(text) or cues.OWN_NEWS.search(text) \
+        if cues.THANKS_FIRST.search(text) and not cues.has_problem(text):
+            return "other", None, None
+        if (cues.EARLIER.search(text) and not cues.BESIDES.search(text)) or cues.NEWS.search(text) or cues.OWN_NEWS.search(text) \
                 or self._relayed_news(text, areas) \
                 or cues.refers_back_with_news(text) or self._status_only(text) or cues.FIXING.search(text):
             return cues.progress_or_close(text), None, None
@@ -205,6 +209,10 @@ class Parser:
             return True
         known = sum(end - start for word, start, end in msg.tokens if end - start >= 2)
         return known / len(msg.text) >= 0.05
+
+    @staticmethod
+    def _reports_strongly(text: str, areas: AreaScores) -> bool:
+        return areas.hazard >= 3 and cues.has_problem(text)
 
     @staticmethod
     def _relayed_news(text: str, areas: AreaScores) -> bool:

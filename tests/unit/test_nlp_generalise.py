@@ -429,3 +429,52 @@ def test_a_law_article_is_not_an_issue_number(parse):
                                            ("有个家长扬言要来学校打老师，他手机是13900001111", "report")])
 def test_a_phone_number_asked_about_or_given(parse, text, intent):
     assert parse(text).intent == intent, text
+
+
+# ---- fifteenth blind set: the boundaries between intents ------------------------------------------
+def test_a_new_hazard_beside_an_earlier_report_is_a_report(parse):
+    got = parse("除了之前反映的围墙，操场边的旧配电箱门也坏了，电线都露在外面")
+    assert (got.intent, got.category) == ("report", 2)
+
+
+@pytest.mark.parametrize("text, intent", [("#8 还差一点，先不申请销号", "progress"),
+                                           ("#8 全部弄完了，申请销号", "close"),
+                                           ("那个保安没有证的事，新保安已经持证上岗了，可以销号", "close")])
+def test_close_out_asked_for_or_put_off(parse, text, intent):
+    assert parse(text).intent == intent, text
+
+
+@pytest.mark.parametrize("text", ["李老师，明天交通安全课的PPT能发我一下吗", "张主任，食堂的检查表格模板再发一份",
+                                  "感谢各位的配合，这次检查顺利通过"])
+def test_words_to_colleagues_and_thanks_are_other(parse, text):
+    assert parse(text).intent == "other", text
+
+
+def test_a_report_addressed_to_a_colleague_is_still_a_report(parse):
+    assert parse("王校长，后门那个鱼塘还是没有护栏，孩子们天天在边上玩").intent == "report"
+
+
+def test_a_threatened_day_is_not_a_deadline_but_a_dated_order_is(parse):
+    assert parse("有家长在校门口扬言后天还要来闹").deadline is None
+    assert parse("上报 鱼峰二中 家长在群里威胁老师 6月10日前").deadline == dt.date(2024, 6, 10)
+
+
+def test_qiyi_and_the_counselling_room(parse):
+    got = parse("上报 实验小学 心理辅导室一直锁着当仓库用 七一前", dt.date(2024, 6, 3))
+    assert (got.category, got.deadline) == (5, dt.date(2024, 7, 1))
+
+
+def test_a_count_of_parents_does_not_hide_an_issue_number(parse):
+    assert parse("编号7 家长告知书都签完了").issue_id == 7
+
+
+# ---- fourteenth blind set: the plan's sub-items --------------------------------------------------
+@pytest.mark.parametrize("text, area", [
+    ("这个月的安全自查表又是拖了一周才报上来", 1),
+    ("有个女生在日记里写想从宿舍楼顶跳下去，班主任还不知道", 5),
+    ("有男生把女同学照片P成不雅图在群里传", 3),
+    ("女生宿舍晚上不锁门，学校也没有任何预防性侵害的措施", 3),
+])
+def test_area_vocabulary_fourteenth_round(parse, text, area):
+    got = parse(text)
+    assert (got.intent, got.category) == ("report", area), text
