@@ -35,14 +35,14 @@ def reject(ctx: Context, issue_id: int) -> Reply:
     return Reply(f"↩️ 已驳回 #{issue.id} 的销号申请，理由已通知责任单位。状态：{texts.STATUS[issue.status]}。")
 
 
-@handles("close", "reopen", summary="重新打开（回头看）", example="重新打开 #12 护栏又被拆了")
+@handles("progress", "reopen", summary="重新打开（回头看）", example="重新打开 #12 护栏又被拆了")
 @needs_issue
 def reopen(ctx: Context, issue_id: int) -> Reply:
     issue = ctx.ledger.reopen(ctx.actor, issue_id, _note(ctx))
     return Reply(f"🔁 #{issue.id} 已重新打开，状态：{texts.STATUS[issue.status]}，整改时限 {texts.date(issue.deadline)}。")
 
 
-@handles("close", "supervise", summary="挂牌督办（专班）", example="挂牌督办 #12")
+@handles("progress", "supervise", summary="挂牌督办（专班）", example="挂牌督办 #12")
 @needs_issue
 def supervise(ctx: Context, issue_id: int) -> Reply:
     issue = ctx.ledger.supervise(ctx.actor, issue_id, True, _note(ctx))

@@ -152,10 +152,10 @@ class Parser:
             return "close", "reject", None
         if cues.APPROVE.search(rest) and not cues.REQUESTS_CLOSE.search(rest):
             return "close", "approve", None
-        if not cues.CLOSE_REQUEST.search(rest) and cues.asks_about_issue(rest):
+        if not cues.asks_to_close(rest) and cues.asks_about_issue(rest):
             return "query", None, "detail"
-        if cues.REOPEN.search(rest) and not cues.CLOSE_REQUEST.search(rest):
-            return "close", "reopen", None
+        if cues.REOPEN.search(rest) and not cues.asks_to_close(rest):
+            return "progress", "reopen", None
         return cues.progress_or_close(rest), None, None
 
     @staticmethod
@@ -174,6 +174,8 @@ class Parser:
         asks = cues.asks_for_information(text)
         if kind in EXPLICIT_KINDS and asks and (len(text) <= 20 or not cues.has_problem(text)):
             return kind           # "生成6月份的整治工作月报": asked for, whatever words it uses
+        if kind and asks and len(text) <= 20 and not cues.has_problem(text):
+            return self._query_kind(text, None, mentions, areas)   # "整治工作总体进度怎么样了"
         if areas.hazard >= 3:
             return None
         if mentions and cues.RESPONSIBLE.match(text):

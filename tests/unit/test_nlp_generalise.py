@@ -478,3 +478,47 @@ def test_a_count_of_parents_does_not_hide_an_issue_number(parse):
 def test_area_vocabulary_fourteenth_round(parse, text, area):
     got = parse(text)
     assert (got.intent, got.category) == ("report", area), text
+
+
+# ---- sixteenth and seventeenth blind sets: winter, other years, the people who run the campaign ---------
+@pytest.mark.parametrize("text, want", [("挂牌督办 #9，限本周五前整改到位", ("progress", "supervise")),
+                                         ("回头看发现已销号的#4又反弹了，重新打开", ("progress", "reopen")),
+                                         ("驳回 #4，护栏高度不够", ("close", "reject"))])
+def test_supervising_and_reopening_keep_an_issue_in_progress_rejecting_is_a_close_out_decision(parse, text, want):
+    got = parse(text)
+    assert (got.intent, got.action) == want, text
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("关于白沙镇中学门口摊贩那个事，城管已经清走了", "progress"),
+    ("宿舍电线那条已经全部换新了，请专班来验收销号", "close"),
+])
+def test_a_matter_named_first_then_pointed_at(parse, text, intent):
+    assert parse(text).intent == intent, text
+
+
+@pytest.mark.parametrize("text, kind", [("我们局负责的有哪些", "mine"), ("我们单位上报的隐患", "mine"),
+                                         ("这个月的报送材料出一下", "report"), ("全区整改总体情况怎么样", "overview")])
+def test_queries_from_departments(parse, text, kind):
+    got = parse(text)
+    assert (got.intent, got.query) == ("query", kind), text
+
+
+@pytest.mark.parametrize("text", ["下午2点半在区政府三楼开安全工作调度会，请各成员单位参加",
+                                  "请各成员单位本周五前把整改台账报专班", "我们这边的联系人换成李主任了",
+                                  "国庆放假通知发了没"])
+def test_notices_from_the_taskforce_are_other(parse, text):
+    assert parse(text).intent == "other", text
+
+
+def test_self_harm_decides_over_everything_around_it(parse):
+    got = parse("有个留守儿童寒假回来，手腕上好多用小刀划自己的印子")
+    assert (got.intent, got.category) == ("report", 5)
+
+
+def test_mid_month_as_a_span_of_time_is_not_a_deadline():
+    assert find_deadline("值班只排到7月中旬，7月25日前补齐", dt.date(2024, 7, 1)).date == dt.date(2024, 7, 25)
+
+
+def test_help_on_what_a_close_out_needs(parse):
+    assert parse("销号需要提交什么材料").intent == "help"

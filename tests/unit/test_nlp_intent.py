@@ -29,11 +29,11 @@ def parse(plan, directory):
     ("退回 #5 没有附整改照片", "close", "reject", 5),
     ("#12 限期 6月20日", "progress", "set_deadline", 12),
     ("#9 延期到7月10日", "progress", "set_deadline", 9),
-    ("挂牌督办 #18", "close", "supervise", 18),
-    ("督办 #4 三天内整改到位", "close", "supervise", 4),
-    ("重新打开 #12 护栏又被人拆了", "close", "reopen", 12),
-    ("重开 #6", "close", "reopen", 6),
-    ("#6 回头看发现问题又出现了", "close", "reopen", 6),
+    ("挂牌督办 #18", "progress", "supervise", 18),
+    ("督办 #4 三天内整改到位", "progress", "supervise", 4),
+    ("重新打开 #12 护栏又被人拆了", "progress", "reopen", 12),
+    ("重开 #6", "progress", "reopen", 6),
+    ("#6 回头看发现问题又出现了", "progress", "reopen", 6),
 ])
 def test_commands_on_an_issue(parse, text, intent, action, issue):
     got = parse(text)
