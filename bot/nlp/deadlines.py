@@ -61,9 +61,10 @@ MOVED_TO_FESTIVAL = re.compile(r"(?:延到|延至|延长到|推迟到|推迟至|
 ANY_FESTIVAL = re.compile(r"(?<![端中春秋庆旦明午])节\s*(?:假|日)?\s*(?:之前|以前|前)")
 
 
-def find_deadline(text: str, today: dt.date, *, bare_tail: bool = False) -> Deadline | None:
-    """The deadline a message names, or None. bare_tail: a command ends with its deadline ("… 明天", "… 20号")."""
-    found = [d for d in _candidates(text, today, bare_tail)
+def find_deadline(text: str, today: dt.date, *, bare_tail: bool = False, follow_up: bool = False) -> Deadline | None:
+    """The deadline a message names, or None. bare_tail: a command ends with its deadline ("… 明天", "… 20号").
+    follow_up: news on a known issue, where "明天给食堂培训" is a plan, not a due date, unless 前/完成 says so."""
+    found = [d for d in _candidates(text, today, bare_tail, follow_up)
              if d.date >= today and not _MISSED.search(text, max(0, d.start - 4), d.start)
              and (d.explicit or not _EVENT_AFTER.match(text, d.end))
              and (d.explicit or not _THREAT_BEFORE.search(text, max(0, d.start - 4), d.start))]
@@ -83,10 +84,11 @@ _ORDERED = re.compile(r"(?:限|要求|务必|必须|请于|请在|须在|须于|
                       r"改到|改为|改成|调整为|调整到|宽限到|放到|放宽到)\s*$")
 
 
-def _candidates(text: str, today: dt.date, bare_tail: bool):
+def _candidates(text: str, today: dt.date, bare_tail: bool, follow_up: bool = False):
     taken: list[tuple[int, int]] = []
+    named_days = _named_days_in_follow_ups if follow_up else _named_days
     for finder in (_full_dates, _iso_dates, _festivals, _spans, _week_spans, _weekdays, _month_ends,
-                   _named_days, _short_dates, _days_only):
+                   named_days, _short_dates, _days_only):
         for found in finder(text, today, bare_tail):
             if found is None or any(found.start < e and s < found.end for s, e in taken):
                 continue
@@ -96,8 +98,12 @@ def _candidates(text: str, today: dt.date, bare_tail: bool):
 
 def _explicit_after(text: str, end: int) -> tuple[bool, int]:
     """Does a 'by' word follow the date? Returns (yes, end of the phrase including it)."""
-    m = re.compile(r"\s*" + BY).match(text, end)
+    m = _BY_AFTER.match(text, end)
     return (True, m.end()) if m else (False, end)
+
+
+# "今天中午前": a time of day may stand between the day and its 'by' word
+_BY_AFTER = re.compile(r"\s*(?:上午|中午|下午|晚上|傍晚|早上|下班|放学)?\s*" + BY)
 
 
 def _make(day: dt.date | None, text: str, start: int, end: int, explicit=False) -> Deadline | None:
@@ -229,6 +235,14 @@ def _named_days(text, today, bare_tail):
         if word not in offsets and not (by or at_tail or _due_verb_follows(text, m.end())):
             continue
         yield _make(today + dt.timedelta(days=offsets.get(word, 0)), text, m.start(), m.end())
+
+
+def _named_days_in_follow_ups(text, today, bare_tail):
+    """In a follow-up every named day needs a 'by' word or a due verb, as 今天 always does."""
+    for found in _named_days(text, today, bare_tail):
+        if found is not None and (found.explicit or _due_verb_follows(text, found.end)
+                                  or (bare_tail and not text[found.end:].strip(" ，,。.!！"))):
+            yield found
 
 
 # "延期到月底", "于年底": a word before the phrase that makes it the date something is due.

@@ -15,7 +15,7 @@ class IssueRef:
 
 
 # Units that make a number a quantity ("隐患3处", "3个保安"), never a reference.
-_COUNT = r"(?:个|处|条|项|起|类|点|家(?!长)|所|种|多|余|名|位|人|次|天|米|%|年|月|日|号|岁|元|万|间|栋|层|辆|只|块|段|张|台)"
+_COUNT = r"(?:个|处|条|项|起|类|点|家(?![长校])|所|种|多|余|名|位|人|次|天|米|%|年|月|日|号|岁|元|万|间|栋|层|辆|只|块|段|张|台)"
 PATTERNS = (
     re.compile(r"#\s*(\d{1,6})(?!\d)"),
     # "12#隐患", "No.12", "隐患(12)": other ways of writing the number itself

@@ -97,7 +97,8 @@ class Parser:
         if issue:     # "隐患20 7月3号": the number is not part of any date
             text = text[:issue.start] + " " * (issue.end - issue.start) + text[issue.end:]
         bare_tail = bool(cmd and (cmd.intent == "report" or cmd.action == "set_deadline"))
-        return find_deadline(text, today, bare_tail=bare_tail)
+        follow_up = bool(issue) or bool(cmd and cmd.intent in ("progress", "close"))
+        return find_deadline(text, today, bare_tail=bare_tail, follow_up=follow_up)
 
     def _decide(self, msg: Message, cmd, issue, mentions, areas: AreaScores, deadline):
         text = msg.text

@@ -522,3 +522,43 @@ def test_mid_month_as_a_span_of_time_is_not_a_deadline():
 
 def test_help_on_what_a_close_out_needs(parse):
     assert parse("销号需要提交什么材料").intent == "help"
+
+
+# ---- eighteenth and nineteenth blind sets: teachers' everyday voice, the campaign's later phases --------
+def test_a_named_day_in_a_follow_up_is_a_plan_unless_it_says_by(parse):
+    assert parse("进展 #12 灭火器买好了，明天给宿管培训怎么用").deadline is None
+    assert parse("进展 #12 明天前全部换好").deadline == TODAY + dt.timedelta(days=1)
+    assert parse("后门没人看管，明天必须安排人").deadline == TODAY + dt.timedelta(days=1)   # a report keeps it
+
+
+def test_a_time_of_day_between_the_day_and_its_by_word():
+    assert find_deadline("冷库生熟混放，今天下午前必须分开", TODAY).date == TODAY
+
+
+def test_news_that_a_close_out_was_sent_back_is_progress(parse):
+    got = parse("#9 销号被驳回了，说缺照片，已经补上")
+    assert (got.intent, got.action) == ("progress", None)
+
+
+@pytest.mark.parametrize("text, kind", [("过期的隐患有哪些", "overdue"), ("把这个月的整治情况出个报告", "report")])
+def test_queries_nineteenth_round(parse, text, kind):
+    got = parse(text)
+    assert (got.intent, got.query) == ("query", kind), text
+
+
+def test_how_to_log_here_is_help(parse):
+    assert parse("督导发现的问题怎么在群里上报").intent == "help"
+
+
+@pytest.mark.parametrize("text, area", [("好几个初中生骑电摩上学，车停在学校对面", 4),
+                                         ("学校门口的护学岗说好有辅警，一次都没见到", 2),
+                                         ("有个女生跟网上认识的成年男人出去了，一夜没回", 3),
+                                         ("放学路口总有个男的凑过去跟低年级女生说话", 3),
+                                         ("镇上废弃的采石场积满了水，没有围挡", 9)])
+def test_area_vocabulary_eighteenth_round(parse, text, area):
+    got = parse(text)
+    assert (got.intent, got.category) == ("report", area), text
+
+
+def test_number_before_a_home_school_word(parse):
+    assert parse("编号6 家校联系制度已经建立，申请销号").issue_id == 6
