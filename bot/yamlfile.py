@@ -22,7 +22,23 @@ class _LineLoader(yaml.SafeLoader):
     pass
 
 
+class DuplicateKey(yaml.YAMLError):
+    """A key written twice in one mapping: YAML keeps the last silently, so what came first would be lost."""
+
+    def __init__(self, key, line: int):
+        super().__init__(f"{key!r} appears twice in one mapping")
+        self.problem = f"{key!r} appears twice in one mapping (the first would be ignored)"
+        self.problem_mark = yaml.Mark("", 0, line - 1, 0, None, None)
+
+
 def _construct_map(loader: _LineLoader, node) -> LineDict:
+    seen: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (str, int)) and key in seen:
+            raise DuplicateKey(key, key_node.start_mark.line + 1)
+        if isinstance(key, (str, int)):
+            seen[key] = True
     mapping = LineDict(loader.construct_mapping(node, deep=True))
     mapping.line = node.start_mark.line + 1
     mapping.lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}

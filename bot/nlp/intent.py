@@ -40,7 +40,7 @@ _COMMANDS = (
 COMMANDS = tuple((re.compile(rf"^\s*(?:{words})(?=\s|#|\d|:|$)"), intent, action, query, takes)
                  for words, intent, action, query, takes in _COMMANDS)
 # 查 may run straight into its target ("查白沙镇中学"); resolved later against the directory.
-LOOSE_QUERY = re.compile(r"^\s*(?:查询|查看|查一下|看一下|看看|check一下|check|查)(?=\S)")
+LOOSE_QUERY = re.compile(r"^\s*(?:查询|查看|查一下|看一下|看下|看看|check一下|check|查)(?=\S)")
 # "#12 限期 6月20日", "#12 延期到7月5日": a deadline set on an issue anywhere in the message.
 SET_DEADLINE = re.compile(r"限期|延期|延到|延至|延长到|延长至|推迟到|推迟至|宽限|顺延|改到|改为|调整为|放到|放宽到|"
                           r"截止(?:日期|时间)?(?:改|调整|定)?为|期限(?:改|调整|定)为")
@@ -201,7 +201,7 @@ THANKS_FIRST = re.compile(r"^(?:谢谢|感谢|多谢|辛苦了?)")
 # ---- queries -----------------------------------------------------------------------------------
 QUERY_KINDS = (
     ("blacklist", re.compile(r"黑榜|黑名单|通报批评|被通报|点名通报|通报了哪|挂黑|上榜")),
-    ("overdue", re.compile(r"逾期|超期|过期未|超过期限|超过整改期限|超时|拖期|过了(?:整改)?期限|没按期|未按期|到期未|"
+    ("overdue", re.compile(r"逾期|超期|过期未|超过期限|超过整改期限|超时|拖期|过了(?:整改)?(?:期限|时限)|超过(?:整改)?时限|没按期|未按期|到期未|"
                            r"没按时|未按时|拖着没|过期了?还没|过期的(?:隐患|问题|事项)")),
     ("due_soon", re.compile(r"即将到期|快到期|快到截止|临近截止|到截止日期|截止日期快到|快到期限|就(?:要)?到期|要到期|马上到期|临近(?:截止|到期)|快截止|临期|"
                             r"(?:下周|这周|本周|近期|最近|几天内?|明天|后天|(?:\d+|[一二两三四五六七八九十]+)(?:个)?(?:天|日|周|星期|工作日)内?)(?:就)?(?:要)?到期")),
@@ -212,8 +212,11 @@ QUERY_KINDS = (
                         r"(?:上报|报|提交|反映|发)(?:上去|过|了)*(?:的|哪些|什么|几)|"
                         r"我的(?:隐患|上报|问题)|我们?(?:学校|单位)?报的|我名下|"
                         r"我们?(?:学校|单位|局|所|队|镇|中心)?(?:牵头|负责|名下)(?:整改)?的")),
-    ("overview", re.compile(r"整改率|完成率|销号率|统计|汇总|总体|整体|全区|总共|一共|多少|概况|总览|总的情况|全部隐患|所有隐患")),
+    ("overview", re.compile(r"整改率|完成率|销号率|统计|汇总|总体|整体|全区|总共|一共|多少|概况|总览|总的情况|全部隐患|所有隐患|"
+                            r"总的数据|总数据|总数|总台账|有几条")),
 )
+# "宿舍方面的隐患有几条": the issues of one side of the plan
+AREA_TOPIC = re.compile(r"方面的?(?:隐患|问题)")
 # Asking words that, with a school or an area named, make a message a question about the ledger.
 ENDS_AS_QUESTION = re.compile(r"(?:[吗呢]|没有?)[?？]*$|[?？]$")
 ASKS = re.compile(r"有哪些|哪些|多少|几个|几条|怎么样|咋样|如何|进度|进展|情况(?=[?？吗呢]|\s*$)|汇总|统计|清单|名单|列表|详情|"
@@ -269,7 +272,7 @@ def all_clear(text: str) -> bool:
 
 
 # "值班表已经发到群里了", "名额分配表见附件", "辛苦大家了…另行通知": the running of the campaign itself.
-ADMIN_NOTICE = re.compile(r"发到群里|发在群里|发群里|见附件|请查收|请各(?:校|学校|单位)报名|另行通知|特此(?:报备|通知|说明)|"
+ADMIN_NOTICE = re.compile(r"(?:表|通知|文件|名单|材料|安排|课件|模板|链接|电话)[^，,。；;]{0,8}?发(?:到|在)?群里|见附件|请查收|请各(?:校|学校|单位)报名|另行通知|特此(?:报备|通知|说明)|"
                           r"请各(?:成员)?(?:单位|学校|校|部门)[^。；;]{0,24}?(?:报送|上报|报专班|报教育局|报给|提交)|"
                           r"联系人(?:换成|改为|变更为|调整为)|放假通知|值班表|值班安排|"
                           r"辛苦(?:大家|各位)|感谢(?:大家|各位)")

@@ -32,6 +32,8 @@ PATTERNS = (
 )
 # "进展 25", "/close 9", "销号 12", "详情 8号": a number straight after a command word.
 AFTER_COMMAND = re.compile(r"\s*[:：]?\s*#?\s*(" + NUM + r")\s*(?:号|条)?(?!\s*(?:" + _COUNT[3:-1] + r"|\d|月|[./]\d))")
+# "12 销号 …", "35 进展 …": a bare number written before the command word.
+BEFORE_COMMAND = re.compile(r"^\s*(\d{1,5})\s*(?=(?:销号|申请销号|进展|进度|详情)(?:\s|$|[，,:：]))")
 # "12号 已整改" at the very start of a message.
 LEADING = re.compile(r"^\s*(\d{1,6}|[一二三四五六七八九十百]{1,4})\s*号(?=\s|[,，:：、]|已|的|那|这|可以销|能销|申请|请销|请专班|"
                      r"整改|隐患|问题|进展|进度)"
@@ -39,7 +41,7 @@ LEADING = re.compile(r"^\s*(\d{1,6}|[一二三四五六七八九十百]{1,4})\s*
 
 
 def find_issue(text: str) -> IssueRef | None:
-    for pattern in (*PATTERNS, LEADING):
+    for pattern in (*PATTERNS, LEADING, BEFORE_COMMAND):
         m = pattern.search(text)
         if m and to_int(m.group(1)):      # issues are numbered from 1
             return IssueRef(to_int(m.group(1)), m.start(), m.end())

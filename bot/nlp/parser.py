@@ -177,6 +177,10 @@ class Parser:
             return kind           # "生成6月份的整治工作月报": asked for, whatever words it uses
         if kind and asks and len(text) <= 20 and not cues.has_problem(text):
             return self._query_kind(text, None, mentions, areas)   # "整治工作总体进度怎么样了"
+        if kind in EXPLICIT_KINDS and len(text) <= 12 and not cues.has_problem(text):
+            return kind           # "本月整治工作情况报告"
+        if cues.AREA_TOPIC.search(text) and asks and areas.scores and len(text) <= 20:
+            return "by_category"  # "宿舍方面的隐患有几条"
         if areas.hazard >= 3:
             return None
         if mentions and cues.RESPONSIBLE.match(text):

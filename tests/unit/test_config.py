@@ -104,3 +104,11 @@ def test_embedded_default_prints_pushes_and_a_config_file_sends_them(tmp_path):
     cfg.write_text("push_mode: loudly\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="push_mode"):
         load_settings(str(cfg), env={})
+
+
+def test_a_key_written_twice_is_an_error_not_a_silent_loss(tmp_path):
+    from bot.yamlfile import load
+    path = tmp_path / "v.yaml"
+    path.write_text("areas:\n  6:\n    3: [食堂]\n    3: [留样]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"v.yaml:4: .*appears twice"):
+        load(path)

@@ -562,3 +562,36 @@ def test_area_vocabulary_eighteenth_round(parse, text, area):
 
 def test_number_before_a_home_school_word(parse):
     assert parse("编号6 家校联系制度已经建立，申请销号").issue_id == 6
+
+
+# ---- twentieth and twenty-first blind sets: dev-like, and hazards told by what people see -------------
+@pytest.mark.parametrize("text, want", [("12 销号 护栏装好了", ("close", 12)), ("7 进展 材料已经报上去了", ("progress", 7))])
+def test_a_number_written_before_the_command(parse, text, want):
+    got = parse(text)
+    assert (got.intent, got.issue_id) == want, text
+
+
+@pytest.mark.parametrize("text, kind", [("食堂方面的隐患有几条", "by_category"), ("本月整治工作情况报告", "report"),
+                                         ("哪些隐患已经过了整改时限", "overdue"), ("看下总台账的数字", "overview")])
+def test_queries_twentieth_round(parse, text, kind):
+    got = parse(text)
+    assert (got.intent, got.query) == ("query", kind), text
+
+
+@pytest.mark.parametrize("text, area", [
+    ("好几个男孩午休回来裤腿湿了半截，头发还在滴水", 9),
+    ("有个孩子午饭钱老是不见，还偷偷问我能不能换座位", 3),
+    ("食堂打饭窗口的师傅咳嗽发烧还在上班，直接上手拿包子", 6),
+    ("派出所挂名的副校长一年了一次都没来过学校", 7),
+    ("校车司机早上来的时候一身酒气", 4),
+    ("大热天的那个女生一直穿长袖，体育课也不肯卷袖子", 5),
+    ("传达室那个一键报警的红色按钮线被拔了，说是老误响", 2),
+    ("学校把一个总打架的孩子劝回家了，跟家长说先别来了", 7),
+])
+def test_situations_told_by_what_people_see(parse, text, area):
+    got = parse(text)
+    assert (got.intent, got.category) == ("report", area), text
+
+
+def test_a_photo_sent_to_a_group_is_not_a_notice(parse):
+    assert parse("有家长拍到保安上班喝酒，发群里了").intent == "report"
