@@ -32,13 +32,13 @@ class DuplicateKey(yaml.YAMLError):
 
 
 def _construct_map(loader: _LineLoader, node) -> LineDict:
-    seen: dict = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, (str, int)) and key in seen:
-            raise DuplicateKey(key, key_node.start_mark.line + 1)
-        if isinstance(key, (str, int)):
-            seen[key] = True
+    seen: set[str] = set()
+    for key_node, _ in node.value:      # scalar keys as written: cheap, and enough to catch a repeat
+        key = getattr(key_node, "value", None)
+        if isinstance(key, str):
+            if key in seen:
+                raise DuplicateKey(key, key_node.start_mark.line + 1)
+            seen.add(key)
     mapping = LineDict(loader.construct_mapping(node, deep=True))
     mapping.line = node.start_mark.line + 1
     mapping.lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
