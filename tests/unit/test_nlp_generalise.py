@@ -595,3 +595,19 @@ def test_situations_told_by_what_people_see(parse, text, area):
 
 def test_a_photo_sent_to_a_group_is_not_a_notice(parse):
     assert parse("有家长拍到保安上班喝酒，发群里了").intent == "report"
+
+
+# ---- twenty-second and twenty-third blind sets -------------------------------------------------------
+def test_a_close_out_asked_for_in_passing(parse):
+    assert parse("那个食堂纱窗的问题已经换好了，帮我销一下号").intent == "close"
+
+
+def test_today_with_a_removal_verb_is_due_today(parse):
+    assert parse("小卖部的过期辣条今天就全部下架").deadline == TODAY
+
+
+@pytest.mark.parametrize("text, area", [("有老师罚违纪学生抄课文五十遍，家长说要去告学校", 7),
+                                         ("学校的自查表是一个人在办公室填的，根本没看现场", 1)])
+def test_area_vocabulary_twenty_second_round(parse, text, area):
+    got = parse(text)
+    assert (got.intent, got.category) == ("report", area), text
