@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.directory import Directory
 from bot.handlers.registry import Context
-from bot.messages import Message, Reply
+from bot.messages import NAME_LIMIT, Message, Reply
 from bot.models import InboundMessage, PendingQuestion
 from bot.plan import Plan
 from bot.services import ServiceError
@@ -99,7 +99,7 @@ class Conversation:
 
     # --- one message ---------------------------------------------------------------------------
     def _respond(self, s, message: Message) -> Reply:
-        actor = resolve_actor(self.directory, message.sender_id, message.sender_name)
+        actor = resolve_actor(self.directory, message.sender_id, message.sender_name[:NAME_LIMIT])
         text = LEADING_MENTION.sub("", message.text or "").strip()
         if message.image_url and not text:
             return self._photo(s, message, actor)

@@ -18,6 +18,21 @@ class Message:
     image_url: str = ""      # a photo sent with (or instead of) text
 
 
+# The ledger's columns for a platform's ids: an id longer than these is no real one, and storing it would fail
+# on PostgreSQL on every retry — so such a message is refused as malformed (400) instead.
+ID_LIMITS = (("sender_id", 100), ("chat_id", 200), ("msg_id", 200))
+NAME_LIMIT = 100
+
+
+def malformed(message: Message) -> str:
+    """Why a channel's message cannot be taken in, or "" when it can."""
+    for name, limit in ID_LIMITS:
+        value = getattr(message, name)
+        if not isinstance(value, str) or not value.strip() or len(value) > limit:
+            return f"{name} missing or longer than {limit}"
+    return ""
+
+
 @dataclass(frozen=True)
 class Reply:
     text: str                             # markdown-light Chinese, short enough for a phone

@@ -32,14 +32,14 @@ def parse(body: bytes, now: dt.datetime) -> DingInbound:
         raise BadMessage("not JSON") from None
     if not isinstance(data, dict) or not isinstance(data.get("msgId"), str) or not data["msgId"]:
         raise BadMessage("no msgId")
-    sender = _str(data.get("senderStaffId")) or _str(data.get("senderId"))
+    sender = _ident(data.get("senderStaffId")) or _ident(data.get("senderId"))
     if not sender:
         raise BadMessage("no sender")
     msgtype = data.get("msgtype", "text")
     text_obj = data.get("text") if isinstance(data.get("text"), dict) else {}
     text = _str(text_obj.get("content")) if msgtype == "text" else ""
     group = _str(data.get("conversationType") or "2") == "2"
-    msg = Message(platform="dingtalk", sender_id=sender, chat_id=_str(data.get("conversationId")) or sender,
+    msg = Message(platform="dingtalk", sender_id=sender, chat_id=_ident(data.get("conversationId")) or sender,
                   text=text.strip(), msg_id=data["msgId"], at=now, sender_name=_str(data.get("senderNick")),
                   is_group=group)
     return DingInbound(msg, _session_webhook(_str(data.get("sessionWebhook"))), msgtype == "text")
@@ -50,6 +50,11 @@ def _session_webhook(url: str) -> str:
     parts = urlsplit(url)
     ok = parts.scheme == "https" and parts.hostname == SESSION_HOST and parts.path == "/robot/sendBySession"
     return url if ok else ""
+
+
+def _ident(value) -> str:
+    """An id is a string (or a number); anything else in its place is no id at all."""
+    return value if isinstance(value, str) else str(value) if isinstance(value, int) and not isinstance(value, bool) else ""
 
 
 def _str(value) -> str:

@@ -14,7 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from bot.channels import dingtalk, wecom
 from bot.channels.crypto import (CryptoError, ReceiveIdError, SignatureError, StaleRequestError, WeComCrypto,
                                  verify_dingtalk_callback)
-from bot.messages import Reply
+from bot.messages import Reply, malformed
 from bot.push.outbox import enqueue
 
 log = logging.getLogger("bot.channels")
@@ -132,6 +132,9 @@ def register_channels(app: Flask, bot) -> None:
             return _refuse(403, _why(exc), channel)
         except (CryptoError, wecom.BadMessage, ValueError) as exc:
             return _refuse(400, f"bad request: {type(exc).__name__}", channel)
+        why = malformed(inbound.message) if inbound.kind == "message" and inbound.message else ""
+        if why:
+            return _refuse(400, f"bad request: {why}", channel)
         return inbound, ts, nonce
 
     def in_turn(channel: str, answer):
@@ -202,6 +205,9 @@ def register_channels(app: Flask, bot) -> None:
             inbound = dingtalk.parse(body, bot.clock.now())
         except (dingtalk.BadMessage, ValueError) as exc:
             return _refuse(400, f"bad request: {type(exc).__name__}", "dingtalk")
+        why = malformed(inbound.message)
+        if why:
+            return _refuse(400, f"bad request: {why}", "dingtalk")
         failed = in_turn("dingtalk", lambda: _dingtalk_answer(bot, inbound))
         return failed if isinstance(failed, Response) else {"msgtype": "empty"}
 

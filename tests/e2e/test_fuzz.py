@@ -100,3 +100,29 @@ def test_parser_never_raises(text, role, day):
     parsed = _parser().parse(text, day, sender_role=role)
     assert parsed.intent in ("report", "progress", "close", "query", "help", "other")
     assert parsed.deadline is None or parsed.deadline >= day
+
+
+@pytest.mark.parametrize("sender", [{"content": "x"}, "u" * 101, ["a"]])
+def test_a_dingtalk_sender_that_is_no_id_is_refused_not_retried_forever(client, sender):
+    """Found by the fuzz test on PostgreSQL: a 101-character sender overflowed the ledger's column and
+    answered 503 on every retry; an id that cannot be one is a malformed request (400), and nothing is stored."""
+    from tests.platform_sim import dingtalk_headers
+    http, bot = client
+    headers = dingtalk_headers(DING_SECRET, int(bot.clock.now().timestamp() * 1000))
+    body = {"msgId": "m-long", "msgtype": "text", "text": {"content": "统计"}, "senderStaffId": sender}
+    resp = http.post("/dingtalk/callback", data=json.dumps(body), headers={**headers, "Content-Type": "application/json"})
+    assert resp.status_code == 400
+    with bot.db.session(readonly=True) as s:
+        assert s.scalar(select(func.count()).select_from(InboundMessage)) == 0
+
+
+def test_a_wecom_user_id_longer_than_any_real_one_is_refused(client):
+    from tests.platform_sim import WeComSender
+    http, bot = client
+    sender = WeComSender(AIBOT_TOKEN, AIBOT_KEY, "")
+    payload = sender.aibot_text("aibot-long-user", "u" * 101, "wr-yf1z", "统计")
+    params, body = sender.aibot_request(payload, timestamp=str(int(bot.clock.now().timestamp())))
+    resp = http.post("/wecom/aibot", query_string=params, data=body, headers={"Content-Type": "application/json"})
+    assert resp.status_code == 400
+    with bot.db.session(readonly=True) as s:
+        assert s.scalar(select(func.count()).select_from(InboundMessage)) == 0
