@@ -20,7 +20,8 @@ log = logging.getLogger("bot")
 
 
 class Bot:
-    def __init__(self, settings: Settings, clock: Clock | None = None, http=None, *, migrate: bool = True):
+    def __init__(self, settings: Settings, clock: Clock | None = None, http=None, *, migrate: bool = True,
+                 console_write=None):
         from bot.nlp import build_parser
 
         self.settings = settings
@@ -36,9 +37,9 @@ class Bot:
         self.conversation = Conversation(self.db, self.plan, self.directory, self.parser, self.clock,
                                          on_queued=self.wake.set, settings=settings)
         push_base = {"wecom": settings.push_base_wecom, "dingtalk": settings.push_base_dingtalk}
-        if http is None and settings.push_mode == "console":
+        if http is None and settings.push_mode == "console":     # printed: to the log, or where asked (chat)
             from bot.push.console import ConsolePushes
-            http = ConsolePushes(self.directory, write=_console_log)
+            http = ConsolePushes(self.directory, write=console_write or _console_log)
         self.sender = Sender(self.db, self.directory, self.clock, http or requests.Session(),
                              push_base={k: v for k, v in push_base.items() if v})
         self._stop = threading.Event()

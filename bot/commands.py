@@ -52,12 +52,8 @@ def cmd_chat(args) -> int:
     from bot.channels import console
     _logging(logging.WARNING)
     settings = load_settings(args.config)
-    http = None
-    if settings.push_mode == "console":      # the groups' notices appear in the terminal, after the reply
-        from bot.directory import load_directory
-        from bot.push.console import ConsolePushes
-        http = ConsolePushes(load_directory(settings.path(settings.directory)), write=print)
-    bot = Bot(settings, _clock(settings, None), http)
+    # on console pushes, the groups' notices appear in the terminal after the reply that caused them
+    bot = Bot(settings, _clock(settings, None), console_write=print)
     bot.start_background()
     try:
         console.repl(bot, args.user, args.chat)
