@@ -284,14 +284,18 @@ LOGISTICS = re.compile(r"(?:来|到|去)[^，,。；;]{0,12}?(?:领取?|拿一�
                        r"(?:在哪|哪里)(?:集合|开会|领)|我开车(?:去|过去|送|带)?[。.!！]?$|线上还是线下|" + CONTACT.pattern)
 
 
+def is_notice(text: str) -> bool:
+    """Meetings, documents passed on, arrangements of the campaign itself (a notice, whatever it names)."""
+    return any(p.search(text) for p in (MEETING, MEETING_AT, FORWARDED, FORWARDED_DOC, ADMIN_NOTICE, LOGISTICS))
+
+
 def remark(text: str) -> str | None:
     """What a message that is no report, follow-up or query is, so the answer can fit it."""
     if all_clear(text):
         return "all_clear"       # a check that found nothing
     if CONTACT.search(text):
         return "contact"         # someone's phone number
-    if (MEETING.search(text) or MEETING_AT.search(text) or FORWARDED.search(text) or FORWARDED_DOC.search(text)
-            or ADMIN_NOTICE.search(text) or LOGISTICS.search(text)):
+    if is_notice(text):
         return "notice"          # meetings, documents, arrangements of the campaign itself
     return None
 

@@ -129,8 +129,7 @@ class Parser:
             return cues.progress_or_close(text), None, None
         if cues.all_clear(text):
             return "other", None, None
-        if (cues.MEETING.search(text) or cues.MEETING_AT.search(text) or cues.FORWARDED.search(text)
-                or cues.LOGISTICS.search(text) or cues.ADMIN_NOTICE.search(text)) and not cues.has_problem(text):
+        if cues.is_notice(text) and not cues.has_problem(text):
             return "other", None, None
         if self._reports(text, areas) and self._readable(msg):
             return "report", None, None
